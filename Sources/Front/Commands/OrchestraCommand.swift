@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `orchestra`: the gateway's command line.
+@main
+struct OrchestraCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orchestra",
+        abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// Options shared by commands that read the configuration.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "Path of config.toml (built-in defaults when omitted).")
+    var config: String?
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "Override server.listen, e.g. 127.0.0.1:8000.")
+    var listen: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "orchestra")
+        var config: Shared.GatewayConfig
+        do {
+            config = try ConfigLoader.load(path: options.config)
+        } catch {
+            throw ValidationError("invalid configuration: \(error)")
+        }
+        if let listen {
+            guard let (host, port) = ConfigLoader.parseListen(listen) else { throw ValidationError("--listen expects host:port") }
+            config.server.host = host
+            config.server.port = port
+        }
+        try await Gateway(config: config, logger: logger).run()
+    }
+}
+
+import Shared

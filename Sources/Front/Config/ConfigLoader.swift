@@ -1,0 +1,87 @@
+import Foundation
+import Shared
+import TOMLKit
+
+/// Reads `config.toml` and merges it over the built-in catalog into a validated `GatewayConfig`.
+///
+/// Keys are only ever locations (`api_key_env`, `api_key_file`): an inline `api_key` is rejected so
+/// that secrets do not end up in config files, backups or `check-config` output.
+enum ConfigLoader {
+    static func load(path: String?) throws(ConfigError) -> GatewayConfig {
+        guard let path else { return defaults() }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(path: "", message: "cannot read config file \(path): \(error.localizedDescription)")
+        }
+        return try parse(text)
+    }
+
+    static func defaults() -> GatewayConfig {
+        GatewayConfig(providers: BuiltinCatalog.providers.map(ProviderConfig.init(builtin:)))
+    }
+
+    static func parse(_ text: String) throws(ConfigError) -> GatewayConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(
+                path: "", message: "invalid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+            )
+        } catch {
+            throw ConfigError(path: "", message: "invalid TOML: \(error)")
+        }
+        let root = TOMLReader(table: table, path: "")
+        try root.rejectUnknownKeys(allowed: ["server", "providers"])
+        var config = defaults()
+        if let server = try root.table("server") {
+            config.server = try parseServer(server)
+        }
+        if let providers = try root.table("providers") {
+            for name in providers.table.keys.sorted() {
+                guard let reader = try providers.table(name) else { continue }
+                let existing = config.providers.firstIndex { $0.name == name }
+                let provider = try ProviderConfigParser.parse(
+                    reader, name: name, base: existing.map { config.providers[$0] }
+                )
+                if let existing {
+                    config.providers[existing] = provider
+                } else {
+                    config.providers.append(provider)
+                }
+            }
+        }
+        return config
+    }
+
+    private static func parseServer(_ reader: TOMLReader) throws(ConfigError) -> ServerConfig {
+        try reader.rejectUnknownKeys(allowed: ["listen", "max_body_bytes", "worker_binary", "runtime_dir"])
+        var server = ServerConfig()
+        if let listen = try reader.string("listen") {
+            guard let (host, port) = parseListen(listen) else {
+                throw ConfigError(path: reader.child("listen"), message: "expected \"host:port\" (e.g. \"127.0.0.1:8000\"), found \"\(listen)\"")
+            }
+            server.host = host
+            server.port = port
+        }
+        if let limit = try reader.int("max_body_bytes") {
+            guard limit > 0 else { throw ConfigError(path: reader.child("max_body_bytes"), message: "must be positive") }
+            server.maxBodyBytes = limit
+        }
+        server.workerBinary = try reader.string("worker_binary")
+        server.runtimeDirectory = try reader.string("runtime_dir")
+        return server
+    }
+
+    /// `host:port` or `[v6-host]:port`; port 0 asks the OS for a free port.
+    static func parseListen(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+}

@@ -1,0 +1,120 @@
+import Shared
+
+/// Parses one `[providers.NAME]` table over its built-in definition (if any).
+enum ProviderConfigParser {
+    static let allowedKeys: Set<String> = [
+        "enabled", "dialect", "base_url", "api_key_env", "api_key_file", "headers", "models", "display_name",
+        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout",
+    ]
+
+    static func parse(_ reader: TOMLReader, name: String, base: ProviderConfig?) throws(ConfigError) -> ProviderConfig {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw ConfigError(path: reader.path, message: "provider names use lowercase letters, digits, '-' and '_' only")
+        }
+        try reader.rejectUnknownKeys(
+            allowed: allowedKeys,
+            hint: [
+                "api_key": "keys are never written in config; name where the key lives with api_key_env or api_key_file",
+                "color": "spelled 'colour'",
+            ]
+        )
+        let dialect: DialectKind
+        if let text = try reader.string("dialect") {
+            guard let parsed = DialectKind(rawValue: text) else {
+                throw ConfigError(path: reader.child("dialect"), message: "unknown dialect \"\(text)\" (known: openai, demo)")
+            }
+            guard parsed == .openai || parsed == .demo else {
+                throw ConfigError(path: reader.child("dialect"), message: "the \(text) dialect is not supported yet (known: openai, demo)")
+            }
+            dialect = parsed
+        } else {
+            dialect = base?.dialect ?? .openai
+        }
+        let baseURL = try reader.string("base_url") ?? base?.baseURL
+        guard let baseURL else {
+            throw ConfigError(path: reader.child("base_url"), message: "required for a provider that is not built in")
+        }
+        guard dialect == .demo || baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw ConfigError(path: reader.child("base_url"), message: "must start with http:// or https://, found \"\(baseURL)\"")
+        }
+        var provider = base ?? ProviderConfig(name: name, displayName: name, dialect: dialect, baseURL: baseURL, key: .none)
+        provider.dialect = dialect
+        provider.baseURL = baseURL
+        provider.key = try keySource(reader, default: provider.key)
+        if let enabled = try reader.bool("enabled") { provider.enabled = enabled }
+        if let displayName = try reader.string("display_name") { provider.displayName = displayName }
+        if let colour = try reader.string("colour") {
+            guard colour.count == 7, colour.first == "#", colour.dropFirst().allSatisfy(\.isHexDigit) else {
+                throw ConfigError(path: reader.child("colour"), message: "expected \"#rrggbb\", found \"\(colour)\"")
+            }
+            provider.colour = colour
+        }
+        if let headers = try reader.stringTable("headers") {
+            for (header, _) in headers where header.lowercased() == "authorization" || header.lowercased() == "x-api-key" {
+                throw ConfigError(path: reader.child("headers.\(header)"), message: "credentials never go in headers; use api_key_env or api_key_file")
+            }
+            provider.headers = headers.map { HTTPHeader(name: $0.0, value: $0.1) }
+        }
+        provider.timeouts.connect = try positive(reader, "connect_timeout") ?? provider.timeouts.connect
+        provider.timeouts.firstByte = try positive(reader, "first_byte_timeout") ?? provider.timeouts.firstByte
+        provider.timeouts.idle = try positive(reader, "idle_timeout") ?? provider.timeouts.idle
+        if let models = try reader.table("models") {
+            for id in models.table.keys.sorted() {
+                guard let model = try models.table(id) else { continue }
+                let existing = provider.models.firstIndex { $0.id == id }
+                let parsed = try parseModel(model, id: id, base: existing.map { provider.models[$0] })
+                if let existing { provider.models[existing] = parsed } else { provider.models.append(parsed) }
+            }
+        }
+        return provider
+    }
+
+    private static func keySource(_ reader: TOMLReader, default current: KeySource) throws(ConfigError) -> KeySource {
+        let env = try reader.string("api_key_env")
+        let file = try reader.string("api_key_file")
+        switch (env, file) {
+        case (.some, .some):
+            throw ConfigError(path: reader.child("api_key_file"), message: "set either api_key_env or api_key_file, not both")
+        case (.some(let name), nil):
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigError(path: reader.child("api_key_env"), message: "expected an environment variable name, found \"\(name)\"")
+            }
+            return .environment(name)
+        case (nil, .some(let path)):
+            guard path.hasPrefix("/") else {
+                throw ConfigError(path: reader.child("api_key_file"), message: "expected an absolute path, found \"\(path)\"")
+            }
+            return .file(path)
+        case (nil, nil):
+            return current
+        }
+    }
+
+    private static func positive(_ reader: TOMLReader, _ key: String) throws(ConfigError) -> Double? {
+        guard let value = try reader.double(key) else { return nil }
+        guard value > 0 else { throw ConfigError(path: reader.child(key), message: "must be a positive number of seconds") }
+        return value
+    }
+
+    private static func parseModel(_ reader: TOMLReader, id: String, base: ModelInfo?) throws(ConfigError) -> ModelInfo {
+        try reader.rejectUnknownKeys(allowed: [
+            "context_length", "max_output", "tools", "vision", "reasoning", "fim", "input_price", "output_price",
+        ])
+        var model = base ?? ModelInfo(id: id)
+        if let value = try reader.int("context_length") { model.contextLength = value }
+        if let value = try reader.int("max_output") { model.maxOutput = value }
+        if let value = try reader.bool("tools") { model.tools = value }
+        if let value = try reader.bool("vision") { model.vision = value }
+        if let value = try reader.bool("reasoning") { model.reasoning = value }
+        if let value = try reader.bool("fim") { model.fim = value }
+        if let value = try reader.double("input_price") {
+            guard value >= 0 else { throw ConfigError(path: reader.child("input_price"), message: "must not be negative") }
+            model.inputPrice = value
+        }
+        if let value = try reader.double("output_price") {
+            guard value >= 0 else { throw ConfigError(path: reader.child("output_price"), message: "must not be negative") }
+            model.outputPrice = value
+        }
+        return model
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Shared
+
+/// `POST /v1/chat/completions`: validates just enough of the body to route it, hands it to the
+/// provider's worker, and relays the answer whole or as a server-sent event stream.
+struct ChatCompletionsRoute: Sendable {
+    let router: ProviderRouter
+    let maxBodyBytes: Int
+
+    /// The only request fields the front reads; the worker handles the rest.
+    struct Envelope: Decodable {
+        var model: String?
+        var stream: Bool?
+    }
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let envelope = try Self.decodeEnvelope(body)
+        guard let model = envelope.model, !model.isEmpty else {
+            throw GatewayError.invalidRequest("You must provide a model parameter.", code: "missing_model", param: "model")
+        }
+        let target = try router.route(model: model)
+        let stream = envelope.stream ?? false
+        let (id, events) = target.connection.submit(UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: body))
+        return try await Self.relay(events: events, id: id, connection: target.connection, provider: target.provider)
+    }
+
+    static func decodeEnvelope(_ body: ByteBuffer) throws(GatewayError) -> Envelope {
+        do {
+            return try JSONDecoder().decode(Envelope.self, from: Data(body.readableBytesView))
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .invalidRequest("'\(field)' has the wrong type.", code: "invalid_type", param: field)
+        } catch {
+            throw .invalidRequest(
+                "The request body is not a valid JSON object. Send a JSON object with 'model' and 'messages'.",
+                code: "invalid_json"
+            )
+        }
+    }
+
+    /// Waits for the worker's first word, then answers: an error, a whole body, or a stream.
+    static func relay(events: ResponseEvents, id: UInt32, connection: WorkerConnection, provider: String) async throws -> Response {
+        var pending = await events.next()[...]
+        guard let first = pending.popFirst() else { throw GatewayError.workerLost(provider) }
+        switch first {
+        case .failure(let error):
+            return error.response
+        case .chunk, .end:
+            throw GatewayError.workerLost(provider)
+        case .head(let head):
+            var headers = HTTPFields()
+            for header in head.headers {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+            }
+            headers[HTTPField.Name("x-orchestra-provider")!] = provider
+            if head.streaming {
+                headers[.contentType] = "text/event-stream"
+                headers[.cacheControl] = "no-cache"
+                let stream = SSERelay(events: events, pending: Array(pending), id: id, connection: connection)
+                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await stream.run(&writer) })
+            }
+            headers[.contentType] = "application/json"
+            var body = ByteBuffer()
+            var done = false
+            while !done {
+                for event in pending {
+                    switch event {
+                    case .chunk(var bytes): body.writeBuffer(&bytes)
+                    case .end: done = true
+                    case .failure(let error): return error.response
+                    case .head: break
+                    }
+                }
+                if done { break }
+                pending = await events.next()[...]
+                if pending.isEmpty { throw GatewayError.workerLost(provider) }
+            }
+            return Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body))
+        }
+    }
+}
+
+/// Writes a worker's stream to the client as OpenAI SSE: each chunk as `data: …`, then `data: [DONE]`,
+/// or a `data: {"error":…}` event when the upstream fails after the stream began. A stream always ends.
+struct SSERelay: Sendable {
+    let events: ResponseEvents
+    let pending: [ResponseEvent]
+    let id: UInt32
+    let connection: WorkerConnection
+
+    private static let prefix = ByteBuffer(string: "data: ")
+    private static let separator = ByteBuffer(string: "\n\n")
+    private static let done = ByteBuffer(string: "data: [DONE]\n\n")
+
+    func run(_ writer: inout any ResponseBodyWriter) async throws {
+        var batch = pending
+        while true {
+            var out = ByteBuffer()
+            var finished = false
+            for event in batch {
+                switch event {
+                case .chunk(var bytes):
+                    out.writeImmutableBuffer(Self.prefix)
+                    out.writeBuffer(&bytes)
+                    out.writeImmutableBuffer(Self.separator)
+                case .end:
+                    out.writeImmutableBuffer(Self.done)
+                    finished = true
+                case .failure(let error):
+                    out.writeString("data: \(error.jsonBody)\n\n")
+                    finished = true
+                case .head:
+                    break
+                }
+            }
+            if out.readableBytes > 0 {
+                do {
+                    try await writer.write(out)
+                } catch {
+                    // The client went away: stop the upstream transfer too.
+                    connection.cancel(id: id)
+                    throw error
+                }
+            }
+            if finished { break }
+            batch = await events.next()
+            if batch.isEmpty {
+                batch = [.failure(.workerLost(connection.provider))]
+            }
+        }
+        try await writer.finish(nil)
+    }
+}

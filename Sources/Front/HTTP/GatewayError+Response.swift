@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Shared
+
+extension GatewayError {
+    /// The HTTP response a client gets for this error: OpenAI's JSON shape, the right status,
+    /// and headers such as `retry-after`.
+    var response: Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: jsonBody))
+        )
+    }
+}
+
+/// Renders anything a route throws as an OpenAI-style error, so clients and SDKs always get
+/// `{"error":{...}}`, never Hummingbird's plain-text errors or an empty body.
+struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            return error.response
+        } catch is NIOTooManyBytesError {
+            return GatewayError.bodyTooLarge(limit: maxBodyBytes).response
+        } catch let error as HTTPError {
+            let code = error.status.code
+            let message = error.body ?? "\(error.status.reasonPhrase) (\(request.method) \(request.uri.path))"
+            return GatewayError(
+                status: code, type: code >= 500 ? "server_error" : "invalid_request_error",
+                code: code == 404 ? "not_found" : nil, message: message
+            ).response
+        } catch {
+            context.logger.error("unexpected error: \(error)")
+            return GatewayError(status: 500, type: "server_error", code: "internal_error", message: "Internal gateway error.").response
+        }
+    }
+}

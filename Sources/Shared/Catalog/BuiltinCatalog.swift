@@ -1,0 +1,131 @@
+/// The eight providers Orchestra ships with, plus the offline `demo` provider.
+///
+/// Figures come from `shared/reference/providers.md` §5 (prices "as published, date unknown"; limits and
+/// model lists change often, so config can add or override any entry).
+public enum BuiltinCatalog {
+    public static let providers: [ProviderDefinition] = [
+        demo, kimi, nvidia, mistral, openrouter, siliconflow, groq, cerebras, gemini,
+    ]
+
+    public static func provider(named name: String) -> ProviderDefinition? {
+        providers.first { $0.name == name }
+    }
+
+    public static let demo = ProviderDefinition(
+        name: "demo", displayName: "Demo (offline)", dialect: .demo, baseURL: "local:", apiKeyEnv: nil,
+        colour: "#8b949e",
+        models: [
+            ModelInfo(id: "echo", contextLength: 8192, maxOutput: 4096, inputPrice: 0, outputPrice: 0),
+            ModelInfo(id: "slow", contextLength: 8192, maxOutput: 4096, inputPrice: 0, outputPrice: 0),
+        ]
+    )
+
+    public static let kimi = ProviderDefinition(
+        name: "kimi", displayName: "Kimi Code", dialect: .openai, baseURL: "https://api.kimi.com/coding/v1",
+        apiKeyEnv: "KIMI_API_KEY", colour: "#1f6feb",
+        models: [
+            ModelInfo(
+                id: "kimi-for-coding", contextLength: 262_144, maxOutput: 32_768, tools: true, vision: true,
+                reasoning: true, inputPrice: 0, outputPrice: 0
+            )
+        ]
+    )
+
+    public static let nvidia = ProviderDefinition(
+        name: "nvidia", displayName: "NVIDIA NIM", dialect: .openai, baseURL: "https://integrate.api.nvidia.com/v1",
+        apiKeyEnv: "NVIDIA_API_KEY", colour: "#76b900",
+        models: [
+            ModelInfo(
+                id: "moonshotai/kimi-k2.5", contextLength: 262_144, maxOutput: 262_144, tools: true, vision: true,
+                reasoning: true, inputPrice: 0, outputPrice: 0
+            )
+        ]
+    )
+
+    public static let mistral = ProviderDefinition(
+        name: "mistral", displayName: "Mistral", dialect: .openai, baseURL: "https://api.mistral.ai/v1",
+        apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f",
+        models: [
+            ModelInfo(
+                id: "codestral-2501", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,
+                inputPrice: 0.30, outputPrice: 0.90
+            ),
+            ModelInfo(
+                id: "mistral-large-2411", contextLength: 131_072, maxOutput: 16_384, tools: true,
+                inputPrice: 2.00, outputPrice: 6.00
+            ),
+            ModelInfo(
+                id: "pixtral-large-2411", contextLength: 128_000, maxOutput: 128_000, tools: true, vision: true,
+                inputPrice: 2.00, outputPrice: 6.00
+            ),
+            ModelInfo(
+                id: "ministral-8b-2410", contextLength: 128_000, maxOutput: 128_000, tools: true,
+                inputPrice: 0.10, outputPrice: 0.10
+            ),
+        ]
+    )
+
+    public static let openrouter = ProviderDefinition(
+        name: "openrouter", displayName: "OpenRouter", dialect: .openai, baseURL: "https://openrouter.ai/api/v1",
+        apiKeyEnv: "OPENROUTER_API_KEY", colour: "#6467f2",
+        models: [
+            // OpenRouter fronts hundreds of models; any `openrouter/<slug>` is routed. These are common picks.
+            ModelInfo(id: "openai/gpt-oss-120b:free", contextLength: 131_072, maxOutput: 32_768, tools: true,
+                      reasoning: true, inputPrice: 0, outputPrice: 0),
+            ModelInfo(id: "qwen/qwen3-coder:free", contextLength: 262_144, maxOutput: 32_768, tools: true,
+                      inputPrice: 0, outputPrice: 0),
+        ]
+    )
+
+    public static let siliconflow = ProviderDefinition(
+        name: "siliconflow", displayName: "SiliconFlow", dialect: .openai, baseURL: "https://api.siliconflow.com/v1",
+        apiKeyEnv: "SILICONFLOW_API_KEY", colour: "#7c3aed",
+        models: [
+            ModelInfo(id: "Qwen/Qwen3-32B", contextLength: 131_000, maxOutput: 131_000, tools: true, reasoning: true,
+                      inputPrice: 0.14, outputPrice: 0.57),
+            ModelInfo(id: "deepseek-ai/DeepSeek-V3.2", contextLength: 164_000, maxOutput: 164_000, tools: true,
+                      reasoning: true, inputPrice: 0.27, outputPrice: 0.42),
+        ]
+    )
+
+    public static let groq = ProviderDefinition(
+        name: "groq", displayName: "Groq", dialect: .openai, baseURL: "https://api.groq.com/openai/v1",
+        apiKeyEnv: "GROQ_API_KEY", colour: "#f55036",
+        models: [
+            ModelInfo(id: "groq/compound", contextLength: 131_072, maxOutput: 8_192),
+            ModelInfo(id: "qwen/qwen3-32b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                      inputPrice: 0.29, outputPrice: 0.59),
+            ModelInfo(id: "openai/gpt-oss-120b", contextLength: 131_072, maxOutput: 65_536, tools: true,
+                      reasoning: true, inputPrice: 0.15, outputPrice: 0.60),
+        ]
+    )
+
+    public static let cerebras = ProviderDefinition(
+        name: "cerebras", displayName: "Cerebras", dialect: .openai, baseURL: "https://api.cerebras.ai/v1",
+        apiKeyEnv: "CEREBRAS_API_KEY", colour: "#f97316",
+        models: [
+            ModelInfo(id: "qwen-3-235b-a22b-instruct-2507", contextLength: 131_000, maxOutput: 32_000, tools: true,
+                      inputPrice: 0.60, outputPrice: 1.20),
+            ModelInfo(id: "gpt-oss-120b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                      inputPrice: 0.35, outputPrice: 0.75),
+            ModelInfo(id: "zai-glm-4.7", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                      inputPrice: 2.25, outputPrice: 2.75),
+        ]
+    )
+
+    public static let gemini = ProviderDefinition(
+        name: "gemini", displayName: "Google Gemini",
+        // Gemini's own OpenAI-compatible endpoint serves plain chat until the native translator lands.
+        dialect: .openai, baseURL: "https://generativelanguage.googleapis.com/v1beta/openai", apiKeyEnv: "GEMINI_API_KEY", colour: "#4285f4",
+        models: [
+            ModelInfo(id: "gemini-2.5-flash-lite", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
+                      vision: true, reasoning: true, inputPrice: 0.10, outputPrice: 0.40),
+            ModelInfo(id: "gemini-2.5-flash", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
+                      reasoning: true, inputPrice: 0.30, outputPrice: 2.50),
+            ModelInfo(id: "gemini-2.5-pro", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
+                      reasoning: true, inputPrice: 1.25, outputPrice: 10.00),
+            ModelInfo(id: "gemini-3-flash-preview", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
+                      vision: true, reasoning: true, inputPrice: 0.50, outputPrice: 3.00),
+        ]
+    )
+}

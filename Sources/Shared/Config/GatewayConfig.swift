@@ -1,0 +1,42 @@
+/// The validated configuration the gateway runs with: built-in defaults merged with `config.toml`.
+/// Values only; loading and validation live in the front's `ConfigLoader`.
+public struct GatewayConfig: Sendable, Equatable {
+    public var server: ServerConfig
+    /// Every known provider, enabled or not, in a stable order (built-ins first, then custom ones).
+    public var providers: [ProviderConfig]
+
+    public init(server: ServerConfig = ServerConfig(), providers: [ProviderConfig]) {
+        self.server = server
+        self.providers = providers
+    }
+
+    public var enabledProviders: [ProviderConfig] { providers.filter(\.enabled) }
+
+    public func provider(named name: String) -> ProviderConfig? {
+        providers.first { $0.name == name }
+    }
+}
+
+/// The HTTP side of the front.
+public struct ServerConfig: Sendable, Equatable {
+    /// Listening host, `127.0.0.1` by default: a gateway holding keys is not exposed unless asked.
+    public var host: String
+    public var port: Int
+    /// Largest accepted request body in bytes (images make chat bodies big; 10 MiB by default).
+    public var maxBodyBytes: Int
+    /// Path of the `orchestra-worker` binary; `nil` means "next to the `orchestra` binary".
+    public var workerBinary: String?
+    /// Directory for the worker sockets; `nil` means `$RUNTIME_DIRECTORY` or a private temp dir.
+    public var runtimeDirectory: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 10 * 1024 * 1024,
+        workerBinary: String? = nil, runtimeDirectory: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.workerBinary = workerBinary
+        self.runtimeDirectory = runtimeDirectory
+    }
+}

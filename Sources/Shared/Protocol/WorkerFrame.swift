@@ -1,0 +1,80 @@
+import NIOCore
+
+/// One message between the front and a provider's worker over their Unix-domain socket.
+///
+/// Many requests share one connection: every request-scoped frame carries the request id the front
+/// chose, so chunks of concurrent streams interleave freely. On the wire a frame is
+/// `u32 length | u8 kind | u32 id | payload`, where the length counts everything after itself.
+public enum WorkerFrame: Sendable, Equatable {
+    /// Front → worker, first frame on a new connection: which provider this worker serves.
+    case configure(ProviderConfig)
+    /// Worker → front: the worker is configured and can take requests.
+    case ready(WorkerStatus)
+    /// Front → worker: run one upstream call.
+    case request(id: UInt32, UpstreamCall)
+    /// Front → worker: the client went away; abort the upstream transfer.
+    case cancel(id: UInt32)
+    /// Liveness probe and its answer, matched by `nonce`.
+    case ping(nonce: UInt32)
+    case pong(nonce: UInt32)
+    /// Worker → front: the upstream answered; chunks follow.
+    case head(id: UInt32, ResponseHead)
+    /// Worker → front: a body piece; for streams, exactly one SSE `data:` payload.
+    case chunk(id: UInt32, ByteBuffer)
+    /// Worker → front: the answer is complete.
+    case end(id: UInt32)
+    /// Worker → front: the request failed; ends the request whether or not a head was sent.
+    case failure(id: UInt32, GatewayError)
+}
+
+/// What a worker reports once configured.
+public struct WorkerStatus: Sendable, Equatable, Codable {
+    public var pid: Int32
+    /// Whether the worker found its provider key. The front never sees the key, only this bit.
+    public var keyPresent: Bool
+    /// Why the key is missing or unreadable, phrased for the user.
+    public var keyProblem: String?
+
+    public init(pid: Int32, keyPresent: Bool, keyProblem: String? = nil) {
+        self.pid = pid
+        self.keyPresent = keyPresent
+        self.keyProblem = keyProblem
+    }
+}
+
+/// The OpenAI endpoint a request came in on.
+public enum Endpoint: UInt8, Sendable, Equatable {
+    case chatCompletions = 1
+}
+
+/// One request as the worker needs it: the client's body plus what the front already decided.
+public struct UpstreamCall: Sendable, Equatable {
+    public var endpoint: Endpoint
+    /// The model id with the provider prefix removed.
+    public var model: String
+    public var stream: Bool
+    /// The client's JSON body, untouched: the worker rewrites it for its upstream.
+    public var body: ByteBuffer
+
+    public init(endpoint: Endpoint, model: String, stream: Bool, body: ByteBuffer) {
+        self.endpoint = endpoint
+        self.model = model
+        self.stream = stream
+        self.body = body
+    }
+}
+
+/// The start of a successful answer.
+public struct ResponseHead: Sendable, Equatable {
+    public var status: Int
+    /// `true` when chunks are SSE event payloads, `false` when they are pieces of one JSON body.
+    public var streaming: Bool
+    /// Upstream headers worth passing on (rate-limit state, request ids).
+    public var headers: [HTTPHeader]
+
+    public init(status: Int, streaming: Bool, headers: [HTTPHeader] = []) {
+        self.status = status
+        self.streaming = streaming
+        self.headers = headers
+    }
+}

@@ -1,0 +1,73 @@
+/// An incremental parser for `text/event-stream` bodies, fed bytes as they arrive from the network.
+///
+/// Events may be split across reads at any byte; lines may end in `\n`, `\r\n` or `\r`. Comment lines
+/// (`: keep-alive`) are skipped. Only `event` and `data` fields matter to the gateway.
+public struct SSEParser: Sendable {
+    public struct Event: Sendable, Equatable {
+        public var name: String?
+        public var data: [UInt8]
+    }
+
+    private var line: [UInt8] = []
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var eventName: String?
+    private var lastWasCR = false
+
+    public init() {}
+
+    /// Consumes `bytes` and returns every event they complete.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [Event] where Bytes.Element == UInt8 {
+        var events: [Event] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") {
+                if lastWasCR {
+                    lastWasCR = false
+                    continue
+                }
+                endLine(into: &events)
+            } else if byte == UInt8(ascii: "\r") {
+                lastWasCR = true
+                endLine(into: &events)
+            } else {
+                lastWasCR = false
+                line.append(byte)
+            }
+        }
+        return events
+    }
+
+    /// Returns the event left unterminated when the body ended (some servers omit the final blank line).
+    public mutating func finish() -> Event? {
+        var events: [Event] = []
+        if !line.isEmpty { endLine(into: &events) }
+        endLine(into: &events)
+        return events.first
+    }
+
+    private mutating func endLine(into events: inout [Event]) {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            if hasData {
+                events.append(Event(name: eventName, data: data))
+            }
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+            eventName = nil
+            return
+        }
+        if line[0] == UInt8(ascii: ":") { return }
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
+        let field = line[line.startIndex..<colon]
+        var valueStart = colon == line.endIndex ? colon : line.index(after: colon)
+        if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart = line.index(after: valueStart) }
+        let value = line[valueStart...]
+        if field.elementsEqual("data".utf8) {
+            if hasData { data.append(UInt8(ascii: "\n")) }
+            data.append(contentsOf: value)
+            hasData = true
+        } else if field.elementsEqual("event".utf8) {
+            eventName = String(decoding: value, as: UTF8.self)
+        }
+    }
+}

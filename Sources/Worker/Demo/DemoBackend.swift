@@ -1,0 +1,151 @@
+import FoundationEssentials
+import NIOCore
+import Shared
+
+/// The offline `demo` provider: real OpenAI answers made locally, so a newcomer gets a reply (whole or
+/// streamed) with no account and no network. `demo/echo` answers at once; `demo/slow` streams a word
+/// every 150 ms, which is handy for watching streams and for testing cancellation and shutdown.
+final class DemoBackend: RequestBackend {
+    private let link: FrontLink
+    private let eventLoop: any EventLoop
+    private let config: ProviderConfig
+    // Event-loop state: pending timers of streams in flight, by request id.
+    private let streams: NIOLoopBoundBox<[UInt32: Scheduled<Void>]>
+
+    init(link: FrontLink, eventLoop: any EventLoop, config: ProviderConfig) {
+        self.link = link
+        self.eventLoop = eventLoop
+        self.config = config
+        self.streams = NIOLoopBoundBox([:], eventLoop: eventLoop)
+    }
+
+    func start(id: UInt32, call: UpstreamCall) {
+        guard config.model(call.model) != nil else {
+            let known = config.models.map { "demo/\($0.id)" }.joined(separator: ", ")
+            link.send([.failure(id: id, .modelNotFound("Model 'demo/\(call.model)' does not exist. Known: \(known)."))])
+            return
+        }
+        let request: DemoRequest
+        do {
+            request = try DemoRequest(body: call.body)
+        } catch {
+            link.send([.failure(id: id, error)])
+            return
+        }
+        let answer = DemoAnswer(request: request, model: "demo/\(call.model)")
+        if !call.stream {
+            link.send([
+                .head(id: id, ResponseHead(status: 200, streaming: false)),
+                .chunk(id: id, ByteBuffer(bytes: answer.completionJSON())),
+                .end(id: id),
+            ])
+            return
+        }
+        link.send([.head(id: id, ResponseHead(status: 200, streaming: true))])
+        let chunks = answer.chunkJSONs(includeUsage: request.includeUsage)
+        let delay: TimeAmount = call.model == "slow" ? .milliseconds(150) : .zero
+        if delay == .zero {
+            link.send(chunks.map { .chunk(id: id, ByteBuffer(bytes: $0)) } + [.end(id: id)])
+        } else {
+            eventLoop.execute { self.sendPaced(id: id, chunks: chunks[...], delay: delay) }
+        }
+    }
+
+    func cancel(id: UInt32) {
+        eventLoop.execute {
+            self.streams.value.removeValue(forKey: id)?.cancel()
+        }
+    }
+
+    private func sendPaced(id: UInt32, chunks: ArraySlice<[UInt8]>, delay: TimeAmount) {
+        guard let first = chunks.first else {
+            streams.value[id] = nil
+            link.send([.end(id: id)])
+            return
+        }
+        link.send([.chunk(id: id, ByteBuffer(bytes: first))])
+        streams.value[id] = eventLoop.scheduleTask(in: delay) {
+            self.sendPaced(id: id, chunks: chunks.dropFirst(), delay: delay)
+        }
+    }
+}
+
+/// The parts of a chat request the demo looks at.
+struct DemoRequest {
+    var lastUserText: String
+    var promptWords: Int
+    var includeUsage: Bool
+
+    init(body: ByteBuffer) throws(GatewayError) {
+        guard let json = try? JSONValue.decode(body.readableBytesView) else {
+            throw .invalidRequest("Request body is not valid JSON.", code: "invalid_json")
+        }
+        guard let messages = json["messages"]?.arrayValue, !messages.isEmpty else {
+            throw .invalidRequest("'messages' must be a non-empty array.", code: "invalid_messages", param: "messages")
+        }
+        var last = ""
+        var words = 0
+        for message in messages {
+            let text = DemoRequest.text(of: message["content"])
+            words += text.split(separator: " ").count
+            if message["role"]?.stringValue == "user" { last = text }
+        }
+        lastUserText = last
+        promptWords = words
+        includeUsage = json["stream_options"]?["include_usage"]?.boolValue ?? false
+    }
+
+    private static func text(of content: JSONValue?) -> String {
+        switch content {
+        case .string(let text): return text
+        case .array(let parts): return parts.compactMap { $0["text"]?.stringValue }.joined(separator: " ")
+        default: return ""
+        }
+    }
+}
+
+/// The demo's reply to one request, rendered whole or as stream chunks.
+struct DemoAnswer {
+    let id: String
+    let created: Int
+    let model: String
+    let words: [String]
+    let usage: Usage
+
+    init(request: DemoRequest, model: String) {
+        let said = request.lastUserText.isEmpty ? "nothing" : request.lastUserText
+        let text = "Hello from Orchestra's demo provider. You said: \(said)"
+        words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        id = "chatcmpl-demo-\(UInt64.random(in: 0...UInt64.max))"
+        created = Int(Date().timeIntervalSince1970)
+        self.model = model
+        usage = Usage(prompt_tokens: max(1, request.promptWords), completion_tokens: words.count)
+    }
+
+    func completionJSON() -> [UInt8] {
+        let completion = ChatCompletion(
+            id: id, created: created, model: model,
+            choices: [.init(index: 0, message: ChatMessage(role: "assistant", content: words.joined(separator: " ")), finish_reason: "stop")],
+            usage: usage
+        )
+        return Array(try! JSONEncoder().encode(completion))
+    }
+
+    func chunkJSONs(includeUsage: Bool) -> [[UInt8]] {
+        let encoder = JSONEncoder()
+        func chunk(_ delta: ChatCompletionChunk.Delta, finish: String? = nil) -> [UInt8] {
+            let value = ChatCompletionChunk(id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finish_reason: finish)])
+            return Array(try! encoder.encode(value))
+        }
+        var chunks = [chunk(.init(role: "assistant", content: ""))]
+        for (index, word) in words.enumerated() {
+            chunks.append(chunk(.init(content: index == 0 ? word : " " + word)))
+        }
+        chunks.append(chunk(.init(), finish: "stop"))
+        if includeUsage {
+            let final = ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: usage)
+            chunks.append(Array(try! encoder.encode(final)))
+        }
+        return chunks
+    }
+}

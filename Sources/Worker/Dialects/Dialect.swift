@@ -1,0 +1,40 @@
+import NIOCore
+import Shared
+
+/// Translates between the OpenAI requests the gateway accepts and one upstream's wire format.
+///
+/// One file per dialect implements it. A dialect holds its provider's key; nothing else in the
+/// worker needs it.
+protocol Dialect: Sendable {
+    /// Builds the upstream HTTP request for a client call, or says why the call is invalid.
+    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest
+    /// Turns an upstream error answer into the error the client gets.
+    func mapError(status: Int, body: [UInt8], headers: [HTTPHeader]) -> GatewayError
+}
+
+/// An upstream request ready for libcurl, plus the per-request state that converts its answer.
+struct PreparedRequest {
+    var url: String
+    var headers: [String]
+    var body: [UInt8]
+    var translator: any ResponseTranslator
+}
+
+/// Converts one upstream answer into OpenAI chunks or body; may keep state across stream events.
+protocol ResponseTranslator {
+    /// OpenAI `chat.completion.chunk` payloads for one upstream SSE event (none, one or several).
+    mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]]
+    /// The OpenAI response body for a whole upstream answer.
+    mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8]
+}
+
+/// Upstream headers the client may see: rate-limit state and request ids, never cookies or auth.
+enum ForwardedHeaders {
+    static func select(_ headers: [HTTPHeader]) -> [HTTPHeader] {
+        headers.filter { header in
+            let name = header.name.lowercased()
+            return name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"
+                || name == "x-request-id" || name.hasPrefix("anthropic-ratelimit-") || name == "x-should-retry"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Glibc
+import Shared
+
+/// Reads this worker's provider key from where config says it lives. Only workers call this.
+enum KeyLoader {
+    struct Result {
+        var value: String?
+        var problem: String?
+    }
+
+    static func load(_ source: KeySource, provider: String) -> Result {
+        switch source {
+        case .none:
+            return Result(value: nil, problem: nil)
+        case .environment(let name):
+            if let credentials = getenv("CREDENTIALS_DIRECTORY").map({ String(cString: $0) }),
+                let key = readFile("\(credentials)/\(provider)")
+            {
+                return Result(value: key, problem: nil)
+            }
+            guard let raw = getenv(name), case let key = trimmed(String(cString: raw)), !key.isEmpty else {
+                return Result(value: nil, problem: "set the environment variable \(name)")
+            }
+            return Result(value: key, problem: nil)
+        case .file(let path):
+            guard let key = readFile(path) else {
+                return Result(value: nil, problem: "the key file \(path) is missing, unreadable or empty")
+            }
+            return Result(value: key, problem: nil)
+        }
+    }
+
+    private static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > 64 * 1024 { return nil }
+        }
+        let key = trimmed(String(decoding: bytes, as: UTF8.self))
+        return key.isEmpty ? nil : key
+    }
+
+    private static func trimmed(_ string: String) -> String {
+        var scalars = Substring(string)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,239 @@
+import CCurl
+import CShims
+import NIOCore
+import Shared
+
+/// One upstream HTTP exchange for one client request, and how its bytes become frames to the front.
+///
+/// Created on the event loop, then owned by the engine thread from `attach` on (see `CurlEngine`).
+final class CurlTransfer: @unchecked Sendable {
+    /// How the answer is being handled, decided when its first body byte arrives.
+    private enum Mode {
+        case awaitingBody
+        /// A successful SSE answer: each event goes to the front as it arrives.
+        case streaming
+        /// Anything else is kept whole until it ends (success bodies, error bodies).
+        case buffering
+    }
+
+    let id: UInt32
+    private let provider: String
+    private let request: PreparedRequest
+    private var translator: any ResponseTranslator
+    private let clientWantsStream: Bool
+    private let timeouts: UpstreamTimeouts
+    private let mapError: @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
+
+    private(set) var easy: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var mode = Mode.awaitingBody
+    private var status = 0
+    private var responseHeaders: [HTTPHeader] = []
+    private var contentType = ""
+    private var body: [UInt8] = []
+    private var parser = SSEParser()
+    private var startedAt = 0.0
+    private var firstByteAt: Double?
+    private var lastActivityAt = 0.0
+    /// Frames produced by this transfer go to the engine's outbox.
+    private let engine: CurlEngine
+    /// Set once a terminal frame (`end` or `failure`) went out; nothing may follow it.
+    private var ended = false
+
+    static let maximumBufferedBody = 64 * 1024 * 1024
+
+    init(
+        id: UInt32, engine: CurlEngine, provider: String, request: PreparedRequest, clientWantsStream: Bool,
+        timeouts: UpstreamTimeouts, mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
+    ) {
+        self.id = id
+        self.engine = engine
+        self.provider = provider
+        self.request = request
+        self.translator = request.translator
+        self.clientWantsStream = clientWantsStream
+        self.timeouts = timeouts
+        self.mapError = mapError
+    }
+
+    /// The next moment this transfer must have made progress by.
+    var deadline: Double {
+        if firstByteAt == nil { return startedAt + timeouts.firstByte }
+        return lastActivityAt + timeouts.idle
+    }
+
+    func attach(to easy: UnsafeMutableRawPointer) throws(GatewayError) {
+        self.easy = easy
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = orchestra_curl_setopt_string(easy, CURLOPT_URL, request.url)
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_POST, 1)
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
+        request.body.withUnsafeBufferPointer { bytes in
+            _ = orchestra_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        }
+        for header in request.headers + ["Expect:"] {
+            headerList = curl_slist_append(headerList, header)
+        }
+        _ = orchestra_curl_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = orchestra_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        _ = orchestra_curl_setopt_pointer(easy, CURLOPT_PRIVATE, me)
+        _ = orchestra_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, CurlCallbacks.header)
+        _ = orchestra_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        _ = orchestra_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, CurlCallbacks.write)
+        _ = orchestra_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        startedAt = MonotonicClock.seconds()
+        lastActivityAt = startedAt
+        // The transfer must outlive libcurl's use of `me`: the engine's `active` table keeps it.
+    }
+
+    func detach() {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        easy = nil
+    }
+
+    // MARK: Callbacks (engine thread, inside curl_multi_perform)
+
+    func receivedHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let now = MonotonicClock.seconds()
+        if firstByteAt == nil { firstByteAt = now }
+        lastActivityAt = now
+        var line = String(decoding: bytes, as: UTF8.self)
+        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            // A new response (after a 100 Continue, say): forget the previous one's headers.
+            responseHeaders.removeAll()
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).lowercased()
+        let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
+        if name == "content-type" { contentType = value.lowercased() }
+        responseHeaders.append(HTTPHeader(name: name, value: String(value)))
+    }
+
+    /// Returns `false` to make libcurl abort the transfer.
+    func receivedBody(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        lastActivityAt = MonotonicClock.seconds()
+        if mode == .awaitingBody {
+            if (200...299).contains(status) && clientWantsStream && contentType.contains("text/event-stream") {
+                mode = .streaming
+                engine.emit(.head(id: id, ResponseHead(status: status, streaming: true, headers: ForwardedHeaders.select(responseHeaders))))
+            } else {
+                mode = .buffering
+            }
+        }
+        switch mode {
+        case .streaming:
+            for event in parser.feed(bytes) {
+                guard forward(event) else { return false }
+            }
+        case .buffering, .awaitingBody:
+            if body.count + bytes.count > Self.maximumBufferedBody {
+                fail(.upstreamUnreachable(provider, detail: "answer larger than \(Self.maximumBufferedBody) bytes"))
+                return false
+            }
+            body.append(contentsOf: bytes)
+        }
+        return true
+    }
+
+    private func forward(_ event: SSEParser.Event) -> Bool {
+        do {
+            for chunk in try translator.translate(event: event) {
+                engine.emit(.chunk(id: id, ByteBuffer(bytes: chunk)))
+            }
+            return true
+        } catch {
+            fail(error)
+            return false
+        }
+    }
+
+    // MARK: Endings (engine thread)
+
+    func complete(result: CURLcode) {
+        guard !ended else { return }
+        guard result == CURLE_OK else {
+            let detail = String(cString: curl_easy_strerror(result))
+            if result == CURLE_OPERATION_TIMEDOUT {
+                fail(.upstreamTimeout(provider, detail: detail))
+            } else {
+                fail(.upstreamUnreachable(provider, detail: detail))
+            }
+            return
+        }
+        switch mode {
+        case .streaming:
+            if let last = parser.finish(), !forward(last) { return }
+            ended = true
+            engine.emit(.end(id: id))
+        case .buffering, .awaitingBody:
+            guard (200...299).contains(status) else {
+                fail(mapError(status, body, responseHeaders))
+                return
+            }
+            if clientWantsStream {
+                fail(.upstreamUnreachable(provider, detail: "the upstream answered a stream request without an event stream"))
+                return
+            }
+            do {
+                let translated = try translator.translate(body: body)
+                ended = true
+                engine.emit(.head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
+                engine.emit(.chunk(id: id, ByteBuffer(bytes: translated)))
+                engine.emit(.end(id: id))
+            } catch {
+                fail(error)
+            }
+        }
+    }
+
+    func timedOut() {
+        let detail = firstByteAt == nil
+            ? "no answer within \(Self.format(timeouts.firstByte)) s"
+            : "no data for \(Self.format(timeouts.idle)) s"
+        fail(.upstreamTimeout(provider, detail: detail))
+    }
+
+    private func fail(_ error: GatewayError) {
+        guard !ended else { return }
+        ended = true
+        engine.emit(.failure(id: id, error))
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+/// libcurl's C callbacks: they find their transfer through the user-data pointer.
+enum CurlCallbacks {
+    static let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        data, size, count, context in
+        guard let data, let context else { return 0 }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            transfer.receivedHeaderLine(UnsafeBufferPointer(start: $0, count: length))
+        }
+        return length
+    }
+
+    static let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        data, size, count, context in
+        guard let data, let context else { return 0 }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let keepGoing = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            transfer.receivedBody(UnsafeBufferPointer(start: $0, count: length))
+        }
+        return keepGoing ? length : 0
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import CShims
+import Glibc
+
+/// `orchestra-worker`: one provider's process. Started by the front, never by hand.
+///
+/// It connects to the socket the front listens on, learns its provider from the first frame, reads
+/// that provider's key itself, and serves requests until the front goes away.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orchestra-worker",
+        abstract: "Serves one provider for the Orchestra front (started by `orchestra serve`)."
+    )
+
+    @Option(help: "Unix-domain socket of the front to connect to.")
+    var socket: String
+
+    @Option(help: "Provider this worker serves (for logs; the front sends the configuration).")
+    var provider: String
+
+    func run() throws {
+        // Die with the front even if it is killed without a chance to clean up.
+        _ = orchestra_set_parent_death_signal(SIGTERM)
+        signal(SIGPIPE, SIG_IGN)
+        let worker = try WorkerProcess(socketPath: socket, provider: provider)
+        worker.runUntilFrontCloses()
+    }
+}
