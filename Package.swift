@@ -69,7 +69,9 @@ let package = Package(
         .testTarget(
             name: "OrchestraTests",
             dependencies: [
-                "Shared",
+                "Shared", "CShims", "CCurl",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

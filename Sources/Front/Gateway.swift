@@ -34,8 +34,10 @@ struct Gateway {
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
                 logger.notice("listening on http://\(address)")
-                await supervisor.waitUntilAllReady()
-                logger.notice("ready: \(supervisor.orderedSlots.count) providers")
+                Task {
+                    await supervisor.waitUntilAllReady()
+                    logger.notice("ready: \(supervisor.orderedSlots.count) providers")
+                }
             },
             logger: logger
         )

@@ -70,6 +70,13 @@ extension GatewayError {
         )
     }
 
+    public static func upstreamInvalid(_ provider: String, detail: String) -> GatewayError {
+        GatewayError(
+            status: 502, type: "upstream_error", code: "upstream_invalid_response",
+            message: "\(provider): the upstream answer could not be used: \(detail)"
+        )
+    }
+
     public static func upstreamTimeout(_ provider: String, detail: String) -> GatewayError {
         GatewayError(
             status: 504, type: "upstream_error", code: "upstream_timeout",

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Shared
 
 /// Every OpenAI-compatible provider: the client's body goes upstream with the model id unprefixed
@@ -26,7 +27,9 @@ struct OpenAIDialect: Dialect {
             throw .invalidRequest("Request body is not valid JSON.", code: "invalid_json")
         }
         body["model"] = .string(call.model)
-        return PreparedRequest(url: chatURL, headers: staticHeaders, body: body.encoded(), translator: OpenAIPassthrough())
+        return PreparedRequest(
+            url: chatURL, headers: staticHeaders, body: body.encoded(), translator: OpenAIPassthrough(provider: provider)
+        )
     }
 
     func mapError(status: Int, body: [UInt8], headers: [HTTPHeader]) -> GatewayError {
@@ -34,14 +37,41 @@ struct OpenAIDialect: Dialect {
     }
 }
 
-/// OpenAI in, OpenAI out: only the `[DONE]` sentinel is dropped (the front writes its own).
+/// OpenAI in, OpenAI out. The `[DONE]` sentinel is dropped (the front writes its own), and anything
+/// that is not a JSON object is refused: a client must never receive a `data:` line it cannot parse.
 struct OpenAIPassthrough: ResponseTranslator {
+    let provider: String
+
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
         if event.data.starts(with: "[DONE]".utf8) { return [] }
+        try JSONObjectProbe.check(event.data, provider: provider)
         return [event.data]
     }
 
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8] {
-        body
+        try JSONObjectProbe.check(body, provider: provider)
+        return body
+    }
+}
+
+/// Checks that bytes are one well-formed JSON object without building a value tree from them.
+struct JSONObjectProbe: Decodable {
+    init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyKey.self)
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func check(_ bytes: [UInt8], provider: String) throws(GatewayError) {
+        do {
+            _ = try JSONDecoder().decode(JSONObjectProbe.self, from: Data(bytes))
+        } catch {
+            throw .upstreamInvalid(provider, detail: "it is not valid JSON")
+        }
     }
 }

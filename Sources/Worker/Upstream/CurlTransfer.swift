@@ -136,7 +136,7 @@ final class CurlTransfer: @unchecked Sendable {
             }
         case .buffering, .awaitingBody:
             if body.count + bytes.count > Self.maximumBufferedBody {
-                fail(.upstreamUnreachable(provider, detail: "answer larger than \(Self.maximumBufferedBody) bytes"))
+                fail(.upstreamInvalid(provider, detail: "it is larger than \(Self.maximumBufferedBody) bytes"))
                 return false
             }
             body.append(contentsOf: bytes)
@@ -180,7 +180,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
             if clientWantsStream {
-                fail(.upstreamUnreachable(provider, detail: "the upstream answered a stream request without an event stream"))
+                fail(.upstreamInvalid(provider, detail: "a stream was requested but the answer is not an event stream"))
                 return
             }
             do {
