@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// `orchestra check-config` and `orchestra models`, run as the real binary.
+@Suite("Config and command line")
+struct ConfigCommandTests {
+    struct Run {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ arguments: [String], config: String? = nil) throws -> Run {
+        var arguments = arguments
+        var file: URL?
+        if let config {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-config-\(UUID().uuidString).toml")
+            try config.write(to: url, atomically: true, encoding: .utf8)
+            arguments += ["--config", url.path]
+            file = url
+        }
+        defer { file.map { try? FileManager.default.removeItem(at: $0) } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatewayProcess.orchestraBinary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a valid config is accepted and shown with key locations, never key values")
+    func validConfig() throws {
+        let result = try Self.run(["check-config"], config: """
+            [server]
+            listen = "0.0.0.0:9000"
+
+            [providers.mistral]
+            api_key_file = "/etc/orchestra/mistral.key"
+            headers = { "X-Team" = "platform" }
+
+            [providers.local]
+            base_url = "http://127.0.0.1:11434/v1"
+
+            [providers.local.models."llama3.1:8b"]
+            context_length = 131072
+            tools = true
+            """)
+        #expect(result.status == 0)
+        #expect(result.output.contains("listen: 0.0.0.0:9000"))
+        #expect(result.output.contains("key=file:/etc/orchestra/mistral.key"))
+        #expect(result.output.contains("key=env:GROQ_API_KEY"))
+        #expect(result.output.contains("local [enabled ] dialect=openai base_url=http://127.0.0.1:11434/v1"))
+        #expect(result.output.contains("configuration OK"))
+    }
+
+    @Test(
+        "bad configs are rejected with the key's path",
+        arguments: [
+            ("[server]\nlisten = 8000\n", "server.listen: expected a string, found an integer"),
+            ("[server]\nlisten = \"localhost\"\n", "server.listen: expected \"host:port\""),
+            ("[sever]\nlisten = \"127.0.0.1:1\"\n", "sever: unknown key"),
+            ("[providers.groq]\nbase_ur = \"http://x\"\n", "providers.groq.base_ur: unknown key"),
+            ("[providers.groq]\napi_key = \"gsk_123\"\n", "providers.groq.api_key: unknown key: keys are never written in config"),
+            ("[providers.mine]\napi_key_env = \"MINE\"\n", "providers.mine.base_url: required"),
+            ("[providers.mine]\nbase_url = \"ftp://x\"\n", "providers.mine.base_url: must start with http:// or https://"),
+            ("[providers.groq]\nenabled = \"yes\"\n", "providers.groq.enabled: expected true or false, found a string"),
+            ("[providers.groq]\napi_key_env = \"A\"\napi_key_file = \"/k\"\n", "providers.groq.api_key_file: set either"),
+            ("[providers.groq.models.x]\ninput_price = -1\n", "providers.groq.models.x.input_price: must not be negative"),
+            ("[providers.groq]\nheaders = { Authorization = \"Bearer x\" }\n", "providers.groq.headers.Authorization: credentials never go in headers"),
+            ("[server\n", "invalid TOML at line 1"),
+        ]
+    )
+    func badConfig(config: String, expected: String) throws {
+        let result = try Self.run(["check-config"], config: config)
+        #expect(result.status != 0)
+        #expect(result.output.contains(expected), "output was: \(result.output)")
+        #expect(!result.output.contains("gsk_123"))
+    }
+
+    @Test("models lists the built-in catalog of every provider")
+    func models() throws {
+        let result = try Self.run(["models"])
+        #expect(result.status == 0)
+        for id in ["demo/echo", "kimi/kimi-for-coding", "nvidia/moonshotai/kimi-k2.5", "mistral/codestral-2501",
+                   "openrouter/", "siliconflow/Qwen/Qwen3-32B", "groq/openai/gpt-oss-120b", "cerebras/gpt-oss-120b",
+                   "gemini/gemini-2.5-flash"] {
+            #expect(result.output.contains(id), "missing \(id)")
+        }
+    }
+}
