@@ -41,11 +41,27 @@ struct OpenAIDialect: Dialect {
 /// that is not a JSON object is refused: a client must never receive a `data:` line it cannot parse.
 struct OpenAIPassthrough: ResponseTranslator {
     let provider: String
+    private var sawDone = false
+
+    init(provider: String) {
+        self.provider = provider
+    }
 
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
-        if event.data.starts(with: "[DONE]".utf8) { return [] }
+        if event.data.starts(with: "[DONE]".utf8) {
+            sawDone = true
+            return []
+        }
         try JSONObjectProbe.check(event.data, provider: provider)
         return [event.data]
+    }
+
+    /// OpenAI-compatible servers end every complete stream with `[DONE]`; a connection closed before
+    /// it is a cut stream, even when the HTTP body itself ended cleanly (close-delimited bodies).
+    mutating func finishStream() throws(GatewayError) {
+        guard sawDone else {
+            throw .upstreamUnreachable(provider, detail: "the stream ended before [DONE]")
+        }
     }
 
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8] {

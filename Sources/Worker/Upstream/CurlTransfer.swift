@@ -172,6 +172,12 @@ final class CurlTransfer: @unchecked Sendable {
         switch mode {
         case .streaming:
             if let last = parser.finish(), !forward(last) { return }
+            do {
+                try translator.finishStream()
+            } catch {
+                fail(error)
+                return
+            }
             ended = true
             engine.emit(.end(id: id))
         case .buffering, .awaitingBody:

@@ -1,0 +1,129 @@
+"""Fixtures for driving the real gateway with the official openai SDK.
+
+A small fake OpenAI upstream runs on 127.0.0.1 in a thread; the gateway binary is started with a
+config pointing a `fake` provider at it, and the tests wait for the gateway's own "ready" line.
+"""
+import json
+import os
+import re
+import select
+import subprocess
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
+FAKE_KEY = "sdk-test-upstream-key"
+BUILTINS = ["kimi", "nvidia", "mistral", "openrouter", "siliconflow", "groq", "cerebras", "gemini"]
+
+
+class FakeOpenAI(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def _json(self, status, body, headers=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        request = json.loads(self.rfile.read(length))
+        FakeOpenAI.seen.append({"headers": dict(self.headers), "body": request})
+        model = request.get("model")
+        if model == "rate-limited":
+            return self._json(429, {"error": {"message": "slow down", "type": "rate_limit_error",
+                                              "param": None, "code": "rate_limit_exceeded"}},
+                              {"retry-after": "3"})
+        if model == "server-error":
+            return self._json(500, {"error": {"message": "boom", "type": "server_error"}})
+        if not request.get("stream"):
+            return self._json(200, {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "fake says hi"},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        def send(obj):
+            self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
+            self.wfile.flush()
+        base = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1, "model": model}
+        send({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
+        for word in ["fake", " streams", " hi"]:
+            send({**base, "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]})
+            if model == "drop-mid-stream":
+                self.close_connection = True
+                return
+        send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if (request.get("stream_options") or {}).get("include_usage"):
+            send({**base, "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+
+@pytest.fixture(scope="session")
+def fake_upstream():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def gateway(fake_upstream):
+    workdir = Path(tempfile.mkdtemp(prefix="orchestra-sdk-"))
+    disabled = "".join(f"[providers.{name}]\nenabled = false\n" for name in BUILTINS)
+    config = workdir / "config.toml"
+    config.write_text(f"""[server]
+listen = "127.0.0.1:0"
+runtime_dir = "{workdir}"
+{disabled}
+[providers.fake]
+base_url = "{fake_upstream}"
+api_key_env = "SDK_FAKE_KEY"
+
+[providers.nokey]
+base_url = "{fake_upstream}"
+api_key_env = "SDK_MISSING_KEY"
+""")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "SDK_MISSING_KEY"}
+    env["SDK_FAKE_KEY"] = FAKE_KEY
+    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+    log, url = "", None
+    deadline = time.time() + 30
+    while time.time() < deadline and "ready:" not in log:
+        ready, _, _ = select.select([process.stderr], [], [], 1)
+        if ready:
+            line = process.stderr.readline().decode()
+            if not line:
+                break
+            log += line
+            match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
+            if match:
+                url = match.group(1)
+    if url is None or "ready:" not in log:
+        process.kill()
+        raise RuntimeError("gateway did not start:\n" + log)
+    # Keep draining stderr so the gateway never blocks on a full pipe.
+    threading.Thread(target=lambda: [None for _ in iter(process.stderr.readline, b"")], daemon=True).start()
+    yield url
+    process.terminate()
+    process.wait(timeout=15)

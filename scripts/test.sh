@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: the Swift suites (real binaries, fake upstreams on 127.0.0.1)
+# and the official openai Python SDK against the running gateway.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh python3-venv
+
+swift build --build-tests
+swift test --skip-build
+
+venv=.build/venv
+if [ ! -x "$venv/bin/pytest" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check openai pytest
+fi
+ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python
