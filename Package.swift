@@ -31,9 +31,10 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
         .target(
-            name: "CShims",
+            name: "CCurlShims",
             dependencies: ["CCurl"]
         ),
+        .target(name: "CProcessShims"),
         .target(
             name: "Shared",
             dependencies: [
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "Front",
             dependencies: [
-                "Shared", "CShims", "CSystemd",
+                "Shared", "CProcessShims", "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -59,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "Worker",
             dependencies: [
-                "Shared", "CShims", "CCurl",
+                "Shared", "CProcessShims", "CCurlShims", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "OrchestraTests",
             dependencies: [
-                "Shared", "CShims", "CCurl",
+                "Shared", "CCurlShims", "CCurl",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CShims
+import CProcessShims
 import Glibc
 
 /// `orchestra-worker`: one provider's process. Started by the front, never by hand.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CProcessShims
 import Logging
 
 struct ServeCommand: AsyncParsableCommand {
@@ -10,6 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
     var listen: String?
 
     func run() async throws {
+        // The front's threads share a few hot structures; more malloc arenas than that only add RSS.
+        orchestra_limit_malloc_arenas(2)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

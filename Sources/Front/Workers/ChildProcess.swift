@@ -1,4 +1,4 @@
-import CShims
+import CProcessShims
 import Glibc
 
 /// A spawned worker process: started with a clean signal state and no inherited fds beyond 0-2,

@@ -18,6 +18,9 @@ enum WorkerEnvironment {
             if !hidden.contains(name) { result.append(text) }
             cursor += 1
         }
+        // Two threads do all of a worker's work (NIO and curl); one malloc arena per thread is memory
+        // a small process does not need.
+        if !result.contains(where: { $0.hasPrefix("MALLOC_ARENA_MAX=") }) { result.append("MALLOC_ARENA_MAX=2") }
         return result
     }
 }

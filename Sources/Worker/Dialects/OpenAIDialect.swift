@@ -20,15 +20,14 @@ struct OpenAIDialect: Dialect {
     }
 
     func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
-        var body: JSONValue
-        do {
-            body = try JSONValue.decode(call.body.readableBytesView)
-        } catch {
-            throw .invalidRequest("Request body is not valid JSON.", code: "invalid_json")
+        let rewritten = call.body.withUnsafeReadableBytes {
+            JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: call.model)
         }
-        body["model"] = .string(call.model)
+        guard let body = rewritten else {
+            throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: "invalid_json")
+        }
         return PreparedRequest(
-            url: chatURL, headers: staticHeaders, body: body.encoded(), translator: OpenAIPassthrough(provider: provider)
+            url: chatURL, headers: staticHeaders, body: body, translator: OpenAIPassthrough(provider: provider)
         )
     }
 
@@ -52,7 +51,12 @@ struct OpenAIPassthrough: ResponseTranslator {
             sawDone = true
             return []
         }
-        try JSONObjectProbe.check(event.data, provider: provider)
+        // Events are already framed by SSE, so a cut-off object cannot reach here; what must be caught
+        // is a line that is not JSON at all (an HTML error page, a proxy banner). A brace check does
+        // that at a fraction of a full parse, which matters once per token.
+        guard JSONObjectProbe.looksLikeObject(event.data) else {
+            throw .upstreamInvalid(provider, detail: "a stream event is not a JSON object")
+        }
         return [event.data]
     }
 
@@ -81,6 +85,12 @@ struct JSONObjectProbe: Decodable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+
+    static func looksLikeObject(_ bytes: [UInt8]) -> Bool {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = bytes.first(where: { !isSpace($0) }), let last = bytes.last(where: { !isSpace($0) }) else { return false }
+        return first == UInt8(ascii: "{") && last == UInt8(ascii: "}")
     }
 
     static func check(_ bytes: [UInt8], provider: String) throws(GatewayError) {

@@ -1,39 +1,11 @@
 #define _GNU_SOURCE
-#include "CShims.h"
+#include "CProcessShims.h"
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-
-CURLcode orchestra_curl_setopt_long(CURL *handle, CURLoption option, long value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLcode orchestra_curl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLcode orchestra_curl_setopt_string(CURL *handle, CURLoption option, const char *value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
-CURLcode orchestra_curl_setopt_write_callback(CURL *handle, CURLoption option,
-    size_t (*callback)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(handle, option, callback);
-}
-
-CURLcode orchestra_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-CURLcode orchestra_curl_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-CURLMcode orchestra_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
-    return curl_multi_setopt(multi, option, value);
-}
 
 int orchestra_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid) {
     posix_spawn_file_actions_t actions;
@@ -77,4 +49,8 @@ pid_t orchestra_wait_child(pid_t pid, int *exit_code, int *signal_number) {
 
 int orchestra_set_parent_death_signal(int signal_number) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal_number, 0, 0, 0);
+}
+
+void orchestra_limit_malloc_arenas(int count) {
+    mallopt(M_ARENA_MAX, count);
 }

@@ -1,0 +1,19 @@
+#ifndef ORCHESTRA_CPROCESSSHIMS_H
+#define ORCHESTRA_CPROCESSSHIMS_H
+
+#include <sys/types.h>
+
+/// Spawns `path` with a clean signal state and only fds 0-2 inherited. Returns 0 or an errno value.
+int orchestra_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid);
+
+/// Non-blocking wait for one specific child; returns the pid, 0 when still running, -1 on error.
+/// On exit, `exit_code` or `signal_number` is set (the other one is -1).
+pid_t orchestra_wait_child(pid_t pid, int *exit_code, int *signal_number);
+
+/// Asks the kernel to send `signal_number` to this process when its parent thread dies.
+int orchestra_set_parent_death_signal(int signal_number);
+
+/// Caps glibc's malloc arenas (one per thread by default, each holding its own free memory).
+void orchestra_limit_malloc_arenas(int count);
+
+#endif
