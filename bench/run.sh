@@ -10,8 +10,16 @@ UPSTREAM_PORT=18080
 PROXY_PORT=18081
 GATEWAY_PORT=18082
 scripts/setup.sh nginx-light wrk
-swift build -c release --product orchestra >/dev/null
-swift build -c release --product orchestra-worker >/dev/null
+echo "bench: building release binaries" >&2
+swift build -c release --static-swift-stdlib --product orchestra >&2
+swift build -c release --static-swift-stdlib --product orchestra-worker >&2
+
+for port in $UPSTREAM_PORT $PROXY_PORT $GATEWAY_PORT; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "bench: port $port is already in use; stop whatever listens there first" >&2
+        exit 1
+    fi
+done
 
 dir=$(mktemp -d /tmp/orchestra-bench.XXXXXX)
 cleanup() {

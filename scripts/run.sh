@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product orchestra
-swift build -c release --product orchestra-worker
+swift build -c release --static-swift-stdlib --product orchestra
+swift build -c release --static-swift-stdlib --product orchestra-worker
 exec .build/release/orchestra serve "$@"

@@ -69,6 +69,36 @@ struct IsolationTests {
         }
     }
 
+    @Test("a provider whose worker cannot start gets a fast 503 with retry-after; /health says why")
+    func brokenWorker() async throws {
+        let gateway = try await GatewayProcess.start(
+            config: TestConfig.builtinsOff, server: "worker_binary = \"/bin/false\"",
+            waitForReady: false
+        )
+        defer { gateway.stop() }
+        let response = await gateway.chat(chatBody(model: "demo/echo"))
+        #expect(response.status == 503)
+        #expect(response.error["code"] as? String == "provider_unavailable")
+        #expect(response.headers["retry-after"] != nil)
+        let health = await TestHTTPClient.get(gateway.url("/health"))
+        #expect(health.status == 503)
+        #expect((health.json["status"] as? String)?.contains("demo") == true)
+    }
+
+    @Test("SIGTERM stops the gateway with status 0 and takes every worker with it")
+    func cleanShutdown() async throws {
+        let upstream = try await FakeUpstream.start()
+        defer { upstream.stop() }
+        let gateway = try await GatewayProcess.start(config: TestConfig.providers(upstream: upstream.baseURL), environment: TestConfig.environment)
+        let workers = await gateway.workerPIDs()
+        #expect(workers.count == 4)
+        #expect(gateway.stop() == 0)
+        for (provider, pid) in workers {
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
+            #expect(state == nil, "worker \(provider) (pid \(pid)) is still there: \(state.map(String.init) ?? "")")
+        }
+    }
+
     static func environment(of pid: Int32) throws -> [String] {
         let data = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }

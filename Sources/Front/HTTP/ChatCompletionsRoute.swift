@@ -84,42 +84,41 @@ struct ChatCompletionsRoute: Sendable {
     }
 }
 
-/// Writes a worker's stream to the client as OpenAI SSE: each chunk as `data: …`, then `data: [DONE]`,
-/// or a `data: {"error":…}` event when the upstream fails after the stream began. A stream always ends.
+/// Writes a worker's stream to the client: the worker's chunks are already SSE-framed, so they go out
+/// as they are, then `data: [DONE]`, or a `data: {"error":…}` event when the upstream fails after the
+/// stream began. A stream always ends.
 struct SSERelay: Sendable {
     let events: ResponseEvents
     let pending: [ResponseEvent]
     let id: UInt32
     let connection: WorkerConnection
 
-    private static let prefix = ByteBuffer(string: "data: ")
-    private static let separator = ByteBuffer(string: "\n\n")
-    private static let done = ByteBuffer(string: "data: [DONE]\n\n")
-
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         var batch = pending
         while true {
-            var out = ByteBuffer()
+            var out: [ByteBuffer] = []
             var finished = false
             for event in batch {
                 switch event {
-                case .chunk(var bytes):
-                    out.writeImmutableBuffer(Self.prefix)
-                    out.writeBuffer(&bytes)
-                    out.writeImmutableBuffer(Self.separator)
+                case .chunk(let bytes): out.append(bytes)
                 case .end:
-                    out.writeImmutableBuffer(Self.done)
+                    out.append(SSEFraming.done)
                     finished = true
                 case .failure(let error):
-                    out.writeString("data: \(error.jsonBody)\n\n")
+                    out.append(SSEFraming.error(error))
                     finished = true
-                case .head:
-                    break
+                case .head: break
                 }
             }
-            if out.readableBytes > 0 {
+            if !out.isEmpty {
                 do {
-                    try await writer.write(out)
+                    if out.count == 1 {
+                        try await writer.write(out[0])
+                    } else {
+                        var joined = ByteBuffer()
+                        for var part in out { joined.writeBuffer(&part) }
+                        try await writer.write(joined)
+                    }
                 } catch {
                     // The client went away: stop the upstream transfer too.
                     connection.cancel(id: id)

@@ -19,7 +19,8 @@ public enum WorkerFrame: Sendable, Equatable {
     case pong(nonce: UInt32)
     /// Worker → front: the upstream answered; chunks follow.
     case head(id: UInt32, ResponseHead)
-    /// Worker → front: a body piece; for streams, exactly one SSE `data:` payload.
+    /// Worker → front: a body piece; for streams, one or more complete SSE events (`data: …\n\n`),
+    /// ready to be written to the client as they are.
     case chunk(id: UInt32, ByteBuffer)
     /// Worker → front: the answer is complete.
     case end(id: UInt32)
@@ -67,7 +68,7 @@ public struct UpstreamCall: Sendable, Equatable {
 /// The start of a successful answer.
 public struct ResponseHead: Sendable, Equatable {
     public var status: Int
-    /// `true` when chunks are SSE event payloads, `false` when they are pieces of one JSON body.
+    /// `true` when chunks are SSE-framed events, `false` when they are pieces of one JSON body.
     public var streaming: Bool
     /// Upstream headers worth passing on (rate-limit state, request ids).
     public var headers: [HTTPHeader]

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// An incremental parser for `text/event-stream` bodies, fed bytes as they arrive from the network.
 ///
 /// Events may be split across reads at any byte; lines may end in `\n`, `\r\n` or `\r`. Comment lines
@@ -69,5 +71,20 @@ public struct SSEParser: Sendable {
         } else if field.elementsEqual("event".utf8) {
             eventName = String(decoding: value, as: UTF8.self)
         }
+    }
+}
+
+/// Writes OpenAI-style server-sent events: `data: <payload>` and a blank line.
+public enum SSEFraming {
+    public static func append(_ payload: some Collection<UInt8>, to buffer: inout ByteBuffer) {
+        buffer.writeStaticString("data: ")
+        buffer.writeBytes(payload)
+        buffer.writeStaticString("\n\n")
+    }
+
+    public static let done = ByteBuffer(string: "data: [DONE]\n\n")
+
+    public static func error(_ error: GatewayError) -> ByteBuffer {
+        ByteBuffer(string: "data: \(error.jsonBody)\n\n")
     }
 }

@@ -45,7 +45,9 @@ final class DemoBackend: RequestBackend {
         let chunks = answer.chunkJSONs(includeUsage: request.includeUsage)
         let delay: TimeAmount = call.model == "slow" ? .milliseconds(150) : .zero
         if delay == .zero {
-            link.send(chunks.map { .chunk(id: id, ByteBuffer(bytes: $0)) } + [.end(id: id)])
+            var framed = ByteBuffer()
+            for chunk in chunks { SSEFraming.append(chunk, to: &framed) }
+            link.send([.chunk(id: id, framed), .end(id: id)])
         } else {
             eventLoop.execute { self.sendPaced(id: id, chunks: chunks[...], delay: delay) }
         }
@@ -63,7 +65,9 @@ final class DemoBackend: RequestBackend {
             link.send([.end(id: id)])
             return
         }
-        link.send([.chunk(id: id, ByteBuffer(bytes: first))])
+        var framed = ByteBuffer()
+        SSEFraming.append(first, to: &framed)
+        link.send([.chunk(id: id, framed)])
         streams.value[id] = eventLoop.scheduleTask(in: delay) {
             self.sendPaced(id: id, chunks: chunks.dropFirst(), delay: delay)
         }

@@ -131,9 +131,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         switch mode {
         case .streaming:
-            for event in parser.feed(bytes) {
-                guard forward(event) else { return false }
-            }
+            return forward(parser.feed(bytes))
         case .buffering, .awaitingBody:
             if body.count + bytes.count > Self.maximumBufferedBody {
                 fail(.upstreamInvalid(provider, detail: "it is larger than \(Self.maximumBufferedBody) bytes"))
@@ -144,16 +142,23 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    private func forward(_ event: SSEParser.Event) -> Bool {
+    /// Translates the events one network read completed and sends them as one SSE-framed chunk.
+    private func forward(_ events: [SSEParser.Event]) -> Bool {
+        guard !events.isEmpty else { return true }
+        var framed = ByteBuffer()
         do {
-            for chunk in try translator.translate(event: event) {
-                engine.emit(.chunk(id: id, ByteBuffer(bytes: chunk)))
+            for event in events {
+                for payload in try translator.translate(event: event) {
+                    SSEFraming.append(payload, to: &framed)
+                }
             }
-            return true
         } catch {
+            if framed.readableBytes > 0 { engine.emit(.chunk(id: id, framed)) }
             fail(error)
             return false
         }
+        if framed.readableBytes > 0 { engine.emit(.chunk(id: id, framed)) }
+        return true
     }
 
     // MARK: Endings (engine thread)
@@ -171,7 +176,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         switch mode {
         case .streaming:
-            if let last = parser.finish(), !forward(last) { return }
+            if let last = parser.finish(), !forward([last]) { return }
             do {
                 try translator.finishStream()
             } catch {
