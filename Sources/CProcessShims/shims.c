@@ -1,21 +1,32 @@
 #define _GNU_SOURCE
 #include "CProcessShims.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-int orchestra_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid) {
+int orchestra_spawn(const char *path, char *const argv[], char *const envp[], int key_fd, pid_t *pid) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     sigset_t all_signals, no_signals;
     int result;
 
     posix_spawn_file_actions_init(&actions);
-    // Only stdin/stdout/stderr cross into a worker: no listening socket or other fd of the front leaks.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    // Only stdin/stdout/stderr (and the worker's own key, as fd 3) cross into a worker: no listening
+    // socket or other fd of the front leaks. dup2 clears close-on-exec on the copy.
+    if (key_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, key_fd, 3);
+        posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+    } else {
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    }
 
     posix_spawnattr_init(&attributes);
     sigfillset(&all_signals);
@@ -53,4 +64,35 @@ int orchestra_set_parent_death_signal(int signal_number) {
 
 void orchestra_limit_malloc_arenas(int count) {
     mallopt(M_ARENA_MAX, count);
+}
+
+extern char **environ;
+
+int orchestra_move_env_to_memfd(const char *name) {
+    size_t name_length = strlen(name);
+    char *value = NULL;
+    for (char **entry = environ; entry && *entry; entry++) {
+        if (strncmp(*entry, name, name_length) == 0 && (*entry)[name_length] == '=') {
+            value = *entry + name_length + 1;
+            break;
+        }
+    }
+    if (value == NULL || *value == '\0') return -1;
+    size_t length = strlen(value);
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -2;
+    size_t written = 0;
+    while (written < length) {
+        ssize_t result = write(fd, value + written, length - written);
+        if (result < 0) {
+            if (errno == EINTR) continue;
+            close(fd);
+            return -2;
+        }
+        written += (size_t)result;
+    }
+    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    explicit_bzero(value, length);
+    unsetenv(name);
+    return fd;
 }

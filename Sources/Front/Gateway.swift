@@ -6,20 +6,22 @@ import NIOPosix
 import ServiceLifecycle
 import Shared
 
-/// Assembles the running gateway: the worker supervisor and the HTTP application, as one service group.
+/// Assembles the running gateway: worker supervisor, HTTP application and systemd lifecycle, as one
+/// service group (shut down in reverse: lifecycle reports STOPPING, the server drains, workers stop).
 struct Gateway {
     let config: GatewayConfig
+    let configPath: String?
+    let keys: KeyVault
     let logger: Logger
 
     func run() async throws {
         let runtimeDirectory = try RuntimeDirectory.create(configured: config.server.runtimeDirectory)
         let supervisor = WorkerSupervisor(
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
-            runtimeDirectory: runtimeDirectory, group: MultiThreadedEventLoopGroup.singleton, logger: logger
+            runtimeDirectory: runtimeDirectory, keys: keys, group: MultiThreadedEventLoopGroup.singleton, logger: logger
         )
-        let providerRouter = ProviderRouter(config: config, supervisor: supervisor)
-        let chat = ChatCompletionsRoute(router: providerRouter, maxBodyBytes: config.server.maxBodyBytes)
-        let status = StatusRoutes(config: config, supervisor: supervisor)
+        let chat = ChatCompletionsRoute(router: ProviderRouter(supervisor: supervisor), maxBodyBytes: config.server.maxBodyBytes)
+        let status = StatusRoutes(supervisor: supervisor)
 
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
@@ -28,27 +30,28 @@ struct Gateway {
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger
+        let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "orchestra"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
                 logger.notice("listening on http://\(address)")
-                Task {
-                    await supervisor.waitUntilAllReady()
-                    logger.notice("ready: \(supervisor.orderedSlots.count) providers")
-                }
+                listeningContinuation.yield()
             },
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: supervisor), .init(service: app)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        let lifecycle = GatewayLifecycle(
+            supervisor: supervisor, notifier: SystemdNotifier(), configPath: configPath, listening: listening, logger: logger
         )
-        try await group.run()
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: supervisor), .init(service: app), .init(service: lifecycle)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        let supervision = config.supervisor
+        configuration.maximumGracefulShutdownDuration = .seconds(supervision.shutdownGrace + supervision.workerStopGrace + 5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

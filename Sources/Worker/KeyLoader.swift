@@ -1,23 +1,26 @@
 import Glibc
 import Shared
 
-/// Reads this worker's provider key from where config says it lives. Only workers call this.
+/// Reads this worker's provider key. Only workers call this: a systemd credential named after the
+/// provider wins, then the key the front passed on fd 3 (moved there from its environment), then the
+/// environment variable itself, then the configured key file.
 enum KeyLoader {
     struct Result {
         var value: String?
         var problem: String?
     }
 
-    static func load(_ source: KeySource, provider: String) -> Result {
+    static func load(_ source: KeySource, provider: String, passed: String?) -> Result {
+        if source != .none, let credentials = getenv("CREDENTIALS_DIRECTORY").map({ String(cString: $0) }),
+            let key = readFile("\(credentials)/\(provider)")
+        {
+            return Result(value: key, problem: nil)
+        }
         switch source {
         case .none:
             return Result(value: nil, problem: nil)
         case .environment(let name):
-            if let credentials = getenv("CREDENTIALS_DIRECTORY").map({ String(cString: $0) }),
-                let key = readFile("\(credentials)/\(provider)")
-            {
-                return Result(value: key, problem: nil)
-            }
+            if let passed { return Result(value: passed, problem: nil) }
             guard let raw = getenv(name), case let key = trimmed(String(cString: raw)), !key.isEmpty else {
                 return Result(value: nil, problem: "set the environment variable \(name)")
             }
@@ -28,6 +31,17 @@ enum KeyLoader {
             }
             return Result(value: key, problem: nil)
         }
+    }
+
+    /// Reads the key the front passed as a sealed memfd, then closes it. `pread` from offset 0, because
+    /// every worker of this provider shares the same open file (and so the same file offset).
+    static func readDescriptor(_ fd: Int32) -> String? {
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = pread(fd, &bytes, bytes.count, 0)
+        guard count > 0 else { return nil }
+        let key = trimmed(String(decoding: bytes[0..<count], as: UTF8.self))
+        return key.isEmpty ? nil : key
     }
 
     private static func readFile(_ path: String) -> String? {

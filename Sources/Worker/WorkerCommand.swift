@@ -18,11 +18,15 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Provider this worker serves (for logs; the front sends the configuration).")
     var provider: String
 
+    @Option(help: "File descriptor holding this provider's key, passed by the front.")
+    var keyFD: Int32?
+
     func run() throws {
         // Die with the front even if it is killed without a chance to clean up.
         _ = orchestra_set_parent_death_signal(SIGTERM)
         signal(SIGPIPE, SIG_IGN)
-        let worker = try WorkerProcess(socketPath: socket, provider: provider)
+        let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
+        let worker = try WorkerProcess(socketPath: socket, provider: provider, passedKey: passedKey)
         worker.runUntilFrontCloses()
     }
 }

@@ -9,7 +9,7 @@ final class WorkerProcess: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
 
-    init(socketPath: String, provider: String) throws {
+    init(socketPath: String, provider: String, passedKey: String?) throws {
         var logger = Logger(label: "orchestra-worker.\(provider)")
         logger.logLevel = .info
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -21,7 +21,7 @@ final class WorkerProcess: Sendable {
                     let (framer, decoder) = WorkerFramePipeline.handlers()
                     let link = FrontLink(channel: channel)
                     try channel.pipeline.syncOperations.addHandlers([
-                        framer, decoder, FrameDispatcher(link: link, logger: loggerCopy),
+                        framer, decoder, FrameDispatcher(link: link, passedKey: passedKey, logger: loggerCopy),
                     ])
                 }
             }
@@ -44,10 +44,12 @@ final class FrameDispatcher: ChannelInboundHandler {
 
     private let link: FrontLink
     private let logger: Logger
+    private let passedKey: String?
     private var backend: (any RequestBackend)?
 
-    init(link: FrontLink, logger: Logger) {
+    init(link: FrontLink, passedKey: String?, logger: Logger) {
         self.link = link
+        self.passedKey = passedKey
         self.logger = logger
     }
 
@@ -76,7 +78,7 @@ final class FrameDispatcher: ChannelInboundHandler {
     }
 
     private func configure(_ config: ProviderConfig, eventLoop: any EventLoop) {
-        let key = KeyLoader.load(config.key, provider: config.name)
+        let key = KeyLoader.load(config.key, provider: config.name, passed: passedKey)
         switch config.dialect {
         case .demo:
             backend = DemoBackend(link: link, eventLoop: eventLoop, config: config)
@@ -87,7 +89,10 @@ final class FrameDispatcher: ChannelInboundHandler {
                 config: config, dialect: OpenAIDialect(config: config, key: key.value), link: link
             )
         }
-        logger.info("configured", metadata: ["provider": "\(config.name)", "key": "\(key.value == nil ? "missing" : "present")"])
+        logger.info(
+            "configured",
+            metadata: ["key": "\(config.key == .none ? "not needed" : (key.value == nil ? "missing" : "present"))"]
+        )
         link.send([.ready(WorkerStatus(pid: getpid(), keyPresent: key.value != nil || config.key == .none, keyProblem: key.problem))])
     }
 }

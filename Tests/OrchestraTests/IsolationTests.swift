@@ -38,24 +38,42 @@ struct IsolationTests {
         }
     }
 
-    @Test("a worker's environment holds its own key and no other provider's; keys are never on argv")
+    @Test("keys never sit in the front: not in its environment, argv, memory or logs; a worker gets only its own")
     func keyCustody() async throws {
-        try await withGateway { gateway, _ in
+        try await withGateway { gateway, upstream in
+            let front = gateway.process.processIdentifier
             let pids = await gateway.workerPIDs()
             let fake = try #require(pids["fake"])
             let other = try #require(pids["other"])
-            let fakeEnvironment = try Self.environment(of: fake)
-            #expect(fakeEnvironment.contains("FAKE_API_KEY=\(TestConfig.fakeKey)"))
-            #expect(!fakeEnvironment.contains(where: { $0.contains(TestConfig.otherKey) }))
-            let otherEnvironment = try Self.environment(of: other)
-            #expect(!otherEnvironment.contains(where: { $0.contains(TestConfig.fakeKey) }))
-            for pid in [fake, other, gateway.process.processIdentifier] {
-                let argv = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")), as: UTF8.self)
-                #expect(!argv.contains(TestConfig.fakeKey) && !argv.contains(TestConfig.otherKey))
+            let keys = [TestConfig.fakeKey, TestConfig.otherKey]
+
+            // The front moved both keys out of its environment block at start.
+            let frontEnvironment = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(front)/environ")), as: UTF8.self)
+            for key in keys { #expect(!frontEnvironment.contains(key)) }
+            // Workers inherit no key variable at all: each got its own key on a file descriptor.
+            for pid in [fake, other] {
+                let environment = try Self.environment(of: pid)
+                #expect(!environment.contains { $0.hasPrefix("FAKE_API_KEY=") || $0.hasPrefix("OTHER_API_KEY=") })
+                for key in keys { #expect(!environment.contains { $0.contains(key) }) }
+                let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+                let targets = descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+                #expect(!targets.contains { $0.contains("memfd:") }, "worker kept a key descriptor open: \(targets)")
             }
+            for pid in [fake, other, front] {
+                let argv = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")), as: UTF8.self)
+                for key in keys { #expect(!argv.contains(key)) }
+            }
+            // Each worker used its own key.
+            #expect(await gateway.chat(chatBody(model: "fake/ok")).status == 200)
+            #expect(upstream.requests.last?.authorization == "Bearer \(TestConfig.fakeKey)")
+            #expect(await gateway.chat(chatBody(model: "other/ok")).status == 200)
+            #expect(upstream.requests.last?.authorization == "Bearer \(TestConfig.otherKey)")
             _ = await gateway.chat(chatBody(model: "fake/rate-limited"))
-            #expect(!gateway.logText.contains(TestConfig.fakeKey))
-            #expect(!gateway.logText.contains(TestConfig.otherKey))
+            // Nowhere in the front's memory, after serving requests.
+            let memory = try ProcessMemory.contains(pid: front, needles: keys + [upstream.baseURL])
+            // The upstream URL is in the front's config: proof that the scan sees the front's heap.
+            #expect(memory == [upstream.baseURL], "front memory holds: \(memory)")
+            for key in keys { #expect(!gateway.logText.contains(key)) }
         }
     }
 
@@ -69,20 +87,29 @@ struct IsolationTests {
         }
     }
 
-    @Test("a provider whose worker cannot start gets a fast 503 with retry-after; /health says why")
+    @Test("a worker that cannot start: requests wait a bounded time, then 503; once failed, a fast 503 with retry-after")
     func brokenWorker() async throws {
         let gateway = try await GatewayProcess.start(
-            config: TestConfig.builtinsOff, server: "worker_binary = \"/bin/false\"",
-            waitForReady: false
+            config: TestConfig.builtinsOff + "[supervisor]\nmax_restarts = 2\nrequest_wait = 1\nfailed_retry = 30\n",
+            server: "worker_binary = \"/bin/false\"", waitForReady: false
         )
         defer { gateway.stop() }
-        let response = await gateway.chat(chatBody(model: "demo/echo"))
-        #expect(response.status == 503)
-        #expect(response.error["code"] as? String == "provider_unavailable")
-        #expect(response.headers["retry-after"] != nil)
+        // Restarting (0.1 s, 0.2 s backoff) then failed after the third exit, well within a second.
+        let first = await gateway.chat(chatBody(model: "demo/echo"))
+        #expect(first.status == 503)
+        #expect(first.error["code"] as? String == "provider_unavailable")
+        let started = Date()
+        let failed = await gateway.chat(chatBody(model: "demo/echo"))
+        #expect(Date().timeIntervalSince(started) < 0.5)
+        #expect(failed.status == 503)
+        #expect((failed.error["message"] as? String)?.contains("keeps failing") == true)
+        let retryAfter = Int(failed.headers["retry-after"] ?? "") ?? 0
+        #expect((20...30).contains(retryAfter))
         let health = await TestHTTPClient.get(gateway.url("/health"))
         #expect(health.status == 503)
-        #expect((health.json["status"] as? String)?.contains("demo") == true)
+        #expect((health.json["status"] as? String)?.contains("demo failed") == true)
+        let demo = (health.json["providers"] as? [String: [String: Any]])?["demo"]
+        #expect((demo?["reason"] as? String)?.contains("3 exits in 60 s") == true)
     }
 
     @Test("SIGTERM stops the gateway with status 0 and takes every worker with it")

@@ -3,8 +3,14 @@
 
 #include <sys/types.h>
 
-/// Spawns `path` with a clean signal state and only fds 0-2 inherited. Returns 0 or an errno value.
-int orchestra_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid);
+/// Spawns `path` with a clean signal state and only fds 0-2 inherited, plus `key_fd` as fd 3 when it
+/// is not -1. Returns 0 or an errno value.
+int orchestra_spawn(const char *path, char *const argv[], char *const envp[], int key_fd, pid_t *pid);
+
+/// Moves the value of environment variable `name` into a sealed memfd without copying it into the
+/// heap, wipes the bytes in the process's environment block (so /proc/<pid>/environ no longer shows
+/// them) and unsets the variable. Returns the memfd, -1 when the variable is unset or empty, -2 on error.
+int orchestra_move_env_to_memfd(const char *name);
 
 /// Non-blocking wait for one specific child; returns the pid, 0 when still running, -1 on error.
 /// On exit, `exit_code` or `signal_number` is set (the other one is -1).

@@ -25,12 +25,16 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("invalid configuration: \(error)")
         }
+        // First thing after reading the config: move provider keys out of the environment, before
+        // anything (Foundation's ProcessInfo, say) copies the environment into the heap.
+        let keys = KeyVault()
+        keys.capture(from: config.providers)
         if let listen {
             guard let (host, port) = ConfigLoader.parseListen(listen) else { throw ValidationError("--listen expects host:port") }
             config.server.host = host
             config.server.port = port
         }
-        try await Gateway(config: config, logger: logger).run()
+        try await Gateway(config: config, configPath: options.config, keys: keys, logger: logger).run()
     }
 }
 

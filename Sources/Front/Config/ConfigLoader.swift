@@ -34,10 +34,13 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "providers"])
+        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers"])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
+        }
+        if let supervisor = try root.table("supervisor") {
+            config.supervisor = try parseSupervisor(supervisor)
         }
         if let providers = try root.table("providers") {
             for name in providers.table.keys.sorted() {
@@ -73,6 +76,27 @@ enum ConfigLoader {
         server.workerBinary = try reader.string("worker_binary")
         server.runtimeDirectory = try reader.string("runtime_dir")
         return server
+    }
+
+    private static func parseSupervisor(_ reader: TOMLReader) throws(ConfigError) -> SupervisorConfig {
+        let seconds: [(String, WritableKeyPath<SupervisorConfig, Double>)] = [
+            ("backoff_initial", \.backoffInitial), ("backoff_max", \.backoffMax), ("restart_window", \.restartWindow),
+            ("failed_retry", \.failedRetry), ("ready_timeout", \.readyTimeout), ("ping_interval", \.pingInterval),
+            ("ping_timeout", \.pingTimeout), ("request_wait", \.requestWait), ("shutdown_grace", \.shutdownGrace),
+            ("worker_stop_grace", \.workerStopGrace),
+        ]
+        try reader.rejectUnknownKeys(allowed: Set(seconds.map(\.0) + ["max_restarts"]))
+        var supervisor = SupervisorConfig()
+        for (key, path) in seconds {
+            guard let value = try reader.double(key) else { continue }
+            guard value > 0 else { throw ConfigError(path: reader.child(key), message: "must be a positive number of seconds") }
+            supervisor[keyPath: path] = value
+        }
+        if let restarts = try reader.int("max_restarts") {
+            guard restarts >= 0 else { throw ConfigError(path: reader.child("max_restarts"), message: "must not be negative") }
+            supervisor.maxRestarts = restarts
+        }
+        return supervisor
     }
 
     /// `host:port` or `[v6-host]:port`; port 0 asks the OS for a free port.

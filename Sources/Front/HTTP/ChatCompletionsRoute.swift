@@ -22,7 +22,7 @@ struct ChatCompletionsRoute: Sendable {
         guard let model = envelope.model, !model.isEmpty else {
             throw GatewayError.invalidRequest("You must provide a model parameter.", code: "missing_model", param: "model")
         }
-        let target = try router.route(model: model)
+        let target = try await router.route(model: model)
         let stream = envelope.stream ?? false
         let (id, events) = target.connection.submit(UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: body))
         return try await Self.relay(events: events, id: id, connection: target.connection, provider: target.provider)

@@ -1,8 +1,8 @@
+import Foundation
 import Shared
 
 /// Resolves a client's model id to the worker that serves it, or to the error the client should get.
 struct ProviderRouter: Sendable {
-    let config: GatewayConfig
     let supervisor: WorkerSupervisor
 
     struct Target {
@@ -11,34 +11,53 @@ struct ProviderRouter: Sendable {
         var connection: WorkerConnection
     }
 
-    func route(model id: String) throws(GatewayError) -> Target {
+    func route(model id: String) async throws(GatewayError) -> Target {
+        let config = supervisor.config
         guard let modelID = ModelID(id) else {
             throw .modelNotFound(
-                "Model '\(id)' has no provider prefix. Use '<provider>/<model>', e.g. 'demo/echo'. Known providers: \(knownPrefixes)."
+                "Model '\(id)' has no provider prefix. Use '<provider>/<model>', e.g. 'demo/echo'. Known providers: \(Self.prefixes(config))."
             )
         }
         guard let provider = config.provider(named: modelID.provider) else {
-            throw .modelNotFound("Unknown provider '\(modelID.provider)' in model '\(id)'. Known providers: \(knownPrefixes).")
+            throw .modelNotFound("Unknown provider '\(modelID.provider)' in model '\(id)'. Known providers: \(Self.prefixes(config)).")
         }
         guard provider.enabled, let slot = supervisor.slot(for: provider.name) else {
             throw .modelNotFound("Provider '\(provider.name)' is disabled in the configuration.")
         }
-        switch slot.state {
-        case .ready(let connection, let status):
-            guard status.keyPresent else {
-                throw .missingKey(provider: provider.name, source: status.keyProblem ?? provider.key.instructions)
-            }
-            return Target(provider: provider.name, model: modelID.model, connection: connection)
-        case .starting:
-            throw .providerUnavailable(provider.name, reason: "its worker is starting")
-        case .restarting(let reason):
-            throw .providerUnavailable(provider.name, reason: "its worker is restarting (\(reason))")
-        case .stopped:
+        var snapshot = slot.snapshot
+        switch snapshot.state {
+        case .failed:
+            // Failed for good (for now): answer at once, and say when to come back.
+            throw .providerUnavailable(
+                provider.name, reason: "its worker keeps failing (\(snapshot.reason ?? "unknown"))",
+                retryAfter: Int((snapshot.retryAfter ?? 1).rounded(.up))
+            )
+        case .stopping, .stopped:
             throw .providerUnavailable(provider.name, reason: "the gateway is shutting down")
+        case .idle, .starting, .backingOff, .ready:
+            if snapshot.connection == nil {
+                // Restarting: wait a bounded time rather than fail a request a moment too early.
+                _ = await slot.waitUntilReady(timeout: config.supervisor.requestWait)
+                snapshot = slot.snapshot
+            }
         }
+        guard let connection = snapshot.connection, let status = snapshot.status else {
+            throw .providerUnavailable(
+                provider.name, reason: "its worker is restarting (\(snapshot.reason ?? "starting"))",
+                retryAfter: Int((snapshot.retryAfter ?? 1).rounded(.up)).clamped(to: 1...60)
+            )
+        }
+        guard status.keyPresent || provider.key == .none else {
+            throw .missingKey(provider: provider.name, source: status.keyProblem ?? provider.key.instructions)
+        }
+        return Target(provider: provider.name, model: modelID.model, connection: connection)
     }
 
-    private var knownPrefixes: String {
+    private static func prefixes(_ config: GatewayConfig) -> String {
         config.enabledProviders.map { "\($0.name)/" }.joined(separator: ", ")
     }
+}
+
+extension Int {
+    func clamped(to range: ClosedRange<Int>) -> Int { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
 }

@@ -4,7 +4,6 @@ import Shared
 
 /// `GET /v1/models` and `GET /health`: what the gateway can serve right now.
 struct StatusRoutes: Sendable {
-    let config: GatewayConfig
     let supervisor: WorkerSupervisor
 
     struct ModelList: Encodable {
@@ -35,7 +34,8 @@ struct StatusRoutes: Sendable {
         var data: [ModelList.Model] = []
         let created = Int(Date().timeIntervalSince1970)
         for slot in supervisor.orderedSlots {
-            guard case .ready(_, let status) = slot.state, status.keyPresent else { continue }
+            let snapshot = slot.snapshot
+            guard snapshot.connection != nil, let status = snapshot.status, status.keyPresent || slot.config.key == .none else { continue }
             for model in slot.config.models {
                 data.append(.init(id: "\(slot.config.name)/\(model.id)", created: created, owned_by: slot.config.name))
             }
@@ -48,16 +48,12 @@ struct StatusRoutes: Sendable {
         var providers: [String: Health.Provider] = [:]
         var problems: [String] = []
         for slot in supervisor.orderedSlots {
-            let state = slot.state
-            var entry = Health.Provider(state: state.label, pid: slot.pid, restarts: slot.restarts)
-            switch state {
-            case .ready(_, let status):
+            let snapshot = slot.snapshot
+            var entry = Health.Provider(state: snapshot.label, pid: snapshot.pid, restarts: snapshot.restarts, reason: snapshot.reason)
+            if snapshot.connection != nil, let status = snapshot.status {
                 entry.key = slot.config.key == .none ? "not needed" : (status.keyPresent ? "present" : "missing")
-            case .restarting(let reason):
-                entry.reason = reason
-                problems.append("\(slot.config.name) \(state.label)")
-            case .starting, .stopped:
-                problems.append("\(slot.config.name) \(state.label)")
+            } else {
+                problems.append("\(slot.config.name) \(snapshot.label)")
             }
             providers[slot.config.name] = entry
         }

@@ -24,7 +24,8 @@ struct ChildProcess: Sendable {
 
     let pid: pid_t
 
-    static func spawn(path: String, arguments: [String], environment: [String]) throws(SpawnError) -> ChildProcess {
+    /// Starts `path`; `keyDescriptor`, when given, becomes the child's fd 3.
+    static func spawn(path: String, arguments: [String], environment: [String], keyDescriptor: Int32? = nil) throws(SpawnError) -> ChildProcess {
         var pid: pid_t = 0
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
@@ -32,7 +33,7 @@ struct ChildProcess: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = orchestra_spawn(path, argv, envp, &pid)
+        let result = orchestra_spawn(path, argv, envp, keyDescriptor ?? -1, &pid)
         guard result == 0 else { throw SpawnError(path: path, errno: result) }
         return ChildProcess(pid: pid)
     }

@@ -1,15 +1,14 @@
 import Glibc
 import Shared
 
-/// Builds each worker's environment: the front's own, minus every *other* provider's key variable,
-/// so a worker can read only its own provider's key.
+/// Builds each worker's environment: the front's own, minus every provider key variable. Keys from
+/// the environment reach a worker only through `KeyVault`, and only its own.
 enum WorkerEnvironment {
     static func build(for provider: ProviderConfig, allProviders: [ProviderConfig]) -> [String] {
         var hidden = Set<String>()
-        for other in allProviders where other.name != provider.name {
+        for other in allProviders {
             if case .environment(let name) = other.key { hidden.insert(name) }
         }
-        if case .environment(let own) = provider.key { hidden.remove(own) }
         var result: [String] = []
         var cursor = environ
         while let entry = cursor.pointee {

@@ -4,55 +4,94 @@ import NIOPosix
 import Shared
 import Synchronization
 
-/// What the front knows about one provider's worker right now.
-enum WorkerState: Sendable {
-    case starting
-    case ready(WorkerConnection, WorkerStatus)
-    case restarting(reason: String)
-    case stopped
-
-    var label: String {
-        switch self {
-        case .starting: return "starting"
-        case .ready: return "ready"
-        case .restarting: return "restarting"
-        case .stopped: return "stopped"
-        }
-    }
-}
-
-/// One provider's place in the supervisor: its socket, its process, its connection and its state.
+/// One provider's place in the supervisor: its socket, its process, its connection, and the
+/// `WorkerLifecycle` that decides when to (re)start it. This is the thin shell around the pure state
+/// machine: it turns process exits, timers and pings into events, and actions into syscalls.
 final class WorkerSlot: Sendable {
     let config: ProviderConfig
     let socketPath: String
+    private let policy: SupervisorConfig
+    private let workerBinary: String
+    private let environment: [String]
+    private let keyDescriptor: Int32?
     private let logger: Logger
 
-    private struct Guarded {
-        var state = WorkerState.starting
-        var process: ChildProcess?
-        var restarts = 0
-        var consecutiveFailures = 0
-        var nextSpawnAt: ContinuousClock.Instant?
-        var readySince: ContinuousClock.Instant?
-        var everReady = false
-        var server: (any Channel)?
+    /// What routing and `/health` need to know, read in one lock.
+    struct Snapshot: Sendable {
+        var state: WorkerLifecycle.State
+        var connection: WorkerConnection?
+        var status: WorkerStatus?
+        var reason: String?
+        var retryAfter: Double?
+        var restarts: Int
+        var pid: Int32?
+
+        var label: String {
+            switch state {
+            case .idle, .starting: return "starting"
+            case .ready: return connection == nil ? "starting" : "ready"
+            case .backingOff: return "restarting"
+            case .failed: return "failed"
+            case .stopping, .stopped: return "stopped"
+            }
+        }
     }
 
-    private let guarded = Mutex(Guarded())
+    private struct Guarded {
+        var lifecycle: WorkerLifecycle
+        var process: ChildProcess?
+        var connection: WorkerConnection?
+        var status: WorkerStatus?
+        var timers: [Double] = []
+        var server: (any Channel)?
+        var outstandingPing: (nonce: UInt32, sentAt: Double)?
+        var lastPingAt = 0.0
+        var nextNonce: UInt32 = 1
+        var terminatedAt: Double?
+        var everReady = false
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+    }
 
-    init(config: ProviderConfig, socketPath: String, logger: Logger) {
+    private let guarded: Mutex<Guarded>
+    private let onChange: @Sendable () -> Void
+
+    init(
+        config: ProviderConfig, socketPath: String, policy: SupervisorConfig, workerBinary: String,
+        environment: [String], keyDescriptor: Int32?, logger: Logger, onChange: @escaping @Sendable () -> Void
+    ) {
         self.config = config
         self.socketPath = socketPath
+        self.policy = policy
+        self.workerBinary = workerBinary
+        self.environment = environment
+        self.keyDescriptor = keyDescriptor
         self.logger = logger
+        self.onChange = onChange
+        self.guarded = Mutex(Guarded(lifecycle: WorkerLifecycle(policy: policy)))
     }
 
-    var state: WorkerState { guarded.withLock { $0.state } }
-    var restarts: Int { guarded.withLock { $0.restarts } }
-    var pid: Int32? { guarded.withLock { $0.process?.pid } }
-    var everReady: Bool { guarded.withLock { $0.everReady } }
+    var snapshot: Snapshot {
+        let now = MonotonicClock.seconds()
+        return guarded.withLock { guarded in
+            Snapshot(
+                state: guarded.lifecycle.state,
+                connection: guarded.lifecycle.state == .ready ? guarded.connection : nil,
+                status: guarded.status, reason: guarded.lifecycle.lastFailure,
+                retryAfter: guarded.lifecycle.retryAfter(now: now), restarts: guarded.lifecycle.totalRestarts,
+                pid: guarded.process?.pid
+            )
+        }
+    }
 
-    /// Listens on this slot's socket; the worker connects to it after it starts.
-    func bind(group: any EventLoopGroup, onReady: @escaping @Sendable () -> Void) async throws {
+    var everReady: Bool { guarded.withLock { $0.everReady } }
+    var isStopped: Bool { guarded.withLock { $0.lifecycle.state == .stopped } }
+    var inFlight: Int { guarded.withLock { $0.connection?.inFlight ?? 0 } }
+
+    // MARK: Life
+
+    /// Listens on this slot's socket (the worker connects to it), then starts the worker.
+    func start(group: any EventLoopGroup) async throws {
         let config = self.config
         let server = try await ServerBootstrap(group: group)
             .childChannelInitializer { [self] channel in
@@ -63,11 +102,8 @@ final class WorkerSlot: Sendable {
                         framer, decoder,
                         WorkerChannelHandler(
                             connection: connection, config: config,
-                            onReady: { connection, status in
-                                self.connectionReady(connection, status: status)
-                                onReady()
-                            },
-                            onPong: { _ in }
+                            onReady: { connection, status in self.connectionReady(connection, status: status) },
+                            onPong: { nonce in self.pongReceived(nonce) }
                         ),
                     ])
                     channel.closeFuture.whenComplete { _ in self.connectionClosed(connection) }
@@ -75,98 +111,180 @@ final class WorkerSlot: Sendable {
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
             .get()
+        // Only this user may talk to a worker socket (the directory is private too).
+        chmod(socketPath, 0o600)
         guarded.withLock { $0.server = server }
+        handle(.start)
     }
 
-    /// Starts the worker process if it is due to be (re)started.
-    func spawnIfDue(workerBinary: String, allProviders: [ProviderConfig], now: ContinuousClock.Instant) {
-        let due = guarded.withLock { guarded -> Bool in
-            guard guarded.process == nil else { return false }
-            if case .stopped = guarded.state { return false }
-            if let at = guarded.nextSpawnAt, at > now { return false }
-            return true
-        }
-        guard due else { return }
-        do {
-            let process = try ChildProcess.spawn(
-                path: workerBinary, arguments: ["--socket", socketPath, "--provider", config.name],
-                environment: WorkerEnvironment.build(for: config, allProviders: allProviders)
-            )
-            guarded.withLock {
-                $0.process = process
-                $0.nextSpawnAt = nil
-            }
-            logger.info("worker started", metadata: ["provider": "\(config.name)", "pid": "\(process.pid)"])
-        } catch {
-            logger.error("worker could not start", metadata: ["provider": "\(config.name)", "error": "\(error)"])
-            scheduleRestart(reason: "\(error)", now: now)
-        }
-    }
-
-    /// Reaps the worker if it has exited and schedules its restart with exponential backoff.
-    func reap(now: ContinuousClock.Instant) {
-        guard let process = guarded.withLock({ $0.process }), let exit = process.poll() else { return }
-        guarded.withLock { $0.process = nil }
-        if case .stopped = state { return }
-        logger.warning("worker exited", metadata: ["provider": "\(config.name)", "pid": "\(process.pid)", "exit": "\(exit)"])
-        scheduleRestart(reason: "worker \(exit)", now: now)
-    }
-
-    private func scheduleRestart(reason: String, now: ContinuousClock.Instant) {
+    /// Turns what happened since the last tick (exits, due timers, missing pongs) into events.
+    func tick(now: Double) {
+        var events: [WorkerLifecycle.Event] = []
+        var ping: (WorkerConnection, UInt32)?
+        var escalate: ChildProcess?
         guarded.withLock { guarded in
-            if let since = guarded.readySince, now - since > .seconds(30) { guarded.consecutiveFailures = 0 }
-            guarded.consecutiveFailures += 1
-            guarded.restarts += 1
-            guarded.readySince = nil
-            // 100 ms, 200 ms, 400 ms … capped at 10 s.
-            let exponent = min(guarded.consecutiveFailures - 1, 7)
-            let delay = Duration.milliseconds(100 * (1 << exponent))
-            guarded.nextSpawnAt = now + min(delay, .seconds(10))
-            guarded.state = .restarting(reason: reason)
+            if let process = guarded.process, let exit = process.poll() {
+                guarded.process = nil
+                guarded.connection = nil
+                guarded.outstandingPing = nil
+                guarded.terminatedAt = nil
+                events.append(.exited(exit.description))
+            }
+            let due = guarded.timers.filter { $0 <= now }
+            if !due.isEmpty {
+                guarded.timers.removeAll { $0 <= now }
+                events.append(.timerFired)
+            }
+            if guarded.lifecycle.state == .ready, let connection = guarded.connection {
+                if let outstanding = guarded.outstandingPing {
+                    if now - outstanding.sentAt > policy.pingTimeout {
+                        guarded.outstandingPing = nil
+                        events.append(.unresponsive)
+                    }
+                } else if now - guarded.lastPingAt >= policy.pingInterval {
+                    let nonce = guarded.nextNonce
+                    guarded.nextNonce &+= 1
+                    guarded.outstandingPing = (nonce, now)
+                    guarded.lastPingAt = now
+                    ping = (connection, nonce)
+                }
+            }
+            if let terminatedAt = guarded.terminatedAt, now - terminatedAt > policy.workerStopGrace {
+                escalate = guarded.process
+                guarded.terminatedAt = nil
+            }
+        }
+        if let (connection, nonce) = ping { connection.send(.ping(nonce: nonce)) }
+        if let escalate {
+            logger.warning("worker did not stop in time; killing it", metadata: ["provider": "\(config.name)"])
+            escalate.signal(SIGKILL)
+        }
+        for event in events {
+            if case .exited(let how) = event {
+                logger.warning("worker exited", metadata: ["provider": "\(config.name)", "exit": "\(how)"])
+            }
+            handle(event, now: now)
+        }
+    }
+
+    /// Stops the worker (SIGTERM, then SIGKILL after the grace period); `isStopped` turns true when it is gone.
+    func stop() {
+        handle(.stop)
+        guarded.withLock { $0.server }?.close(promise: nil)
+    }
+
+    /// Kills the worker at once (shutdown ran out of time).
+    func kill() {
+        guarded.withLock { $0.process }?.signal(SIGKILL)
+    }
+
+    /// Waits until the worker is ready or `timeout` passes. Returns whether it is ready.
+    func waitUntilReady(timeout: Double) async -> Bool {
+        if snapshot.connection != nil { return true }
+        let id = guarded.withLock { guarded -> UInt64 in
+            guarded.nextWaiter += 1
+            return guarded.nextWaiter
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            self.resumeWaiter(id)
+        }
+        await withCheckedContinuation { continuation in
+            let ready = guarded.withLock { guarded -> Bool in
+                if guarded.lifecycle.state == .ready && guarded.connection != nil { return true }
+                guarded.waiters[id] = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+        timer.cancel()
+        return snapshot.connection != nil
+    }
+
+    private func resumeWaiter(_ id: UInt64) {
+        guarded.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+    }
+
+    // MARK: Events and actions
+
+    private func handle(_ event: WorkerLifecycle.Event, now: Double = MonotonicClock.seconds()) {
+        let actions = guarded.withLock { $0.lifecycle.handle(event, now: now) }
+        for action in actions {
+            perform(action, now: now)
+        }
+        onChange()
+    }
+
+    private func perform(_ action: WorkerLifecycle.Action, now: Double) {
+        switch action {
+        case .spawn:
+            do {
+                let process = try ChildProcess.spawn(
+                    path: workerBinary,
+                    arguments: ["--socket", socketPath, "--provider", config.name] + (keyDescriptor == nil ? [] : ["--key-fd", "3"]),
+                    environment: environment, keyDescriptor: keyDescriptor
+                )
+                guarded.withLock { $0.process = process }
+                logger.info("worker started", metadata: ["provider": "\(config.name)", "pid": "\(process.pid)"])
+                handle(.spawned, now: now)
+            } catch {
+                logger.error("worker could not start", metadata: ["provider": "\(config.name)", "error": "\(error)"])
+                handle(.spawnFailed("\(error)"), now: now)
+            }
+        case .kill:
+            let process = guarded.withLock { $0.process }
+            logger.warning(
+                "killing worker", metadata: ["provider": "\(config.name)", "reason": "\(snapshot.reason ?? "")"]
+            )
+            process?.signal(SIGKILL)
+        case .terminate:
+            let process = guarded.withLock { guarded in
+                guarded.terminatedAt = now
+                return guarded.process
+            }
+            process?.signal(SIGTERM)
+        case .scheduleTimer(let at):
+            guarded.withLock { $0.timers.append(at) }
         }
     }
 
     private func connectionReady(_ connection: WorkerConnection, status: WorkerStatus) {
-        let previous = guarded.withLock { guarded -> WorkerConnection? in
-            var previous: WorkerConnection?
-            if case .ready(let old, _) = guarded.state, old !== connection { previous = old }
-            guarded.state = .ready(connection, status)
-            guarded.readySince = .now
+        let previous = guarded.withLock { guarded in
+            let previous = guarded.connection.flatMap { $0 === connection ? nil : $0 }
+            guarded.connection = connection
+            guarded.status = status
             guarded.everReady = true
+            guarded.outstandingPing = nil
+            guarded.lastPingAt = MonotonicClock.seconds()
             return previous
         }
         previous?.close()
+        handle(.readyReceived)
+        let waiters = guarded.withLock { guarded in
+            defer { guarded.waiters.removeAll() }
+            return guarded.waiters
+        }
+        waiters.values.forEach { $0.resume() }
         logger.info(
             "worker ready",
-            metadata: ["provider": "\(config.name)", "pid": "\(status.pid)", "key": "\(status.keyPresent ? "present" : "missing")"]
+            metadata: [
+                "provider": "\(config.name)", "pid": "\(status.pid)",
+                "key": "\(config.key == .none ? "not needed" : (status.keyPresent ? "present" : "missing"))",
+            ]
         )
+    }
+
+    private func pongReceived(_ nonce: UInt32) {
+        guarded.withLock { guarded in
+            if guarded.outstandingPing?.nonce == nonce { guarded.outstandingPing = nil }
+        }
     }
 
     private func connectionClosed(_ connection: WorkerConnection) {
         guarded.withLock { guarded in
-            if case .ready(let current, _) = guarded.state, current === connection {
-                guarded.state = .restarting(reason: "worker connection closed")
-            }
-        }
-    }
-
-    /// Stops the worker: SIGTERM, up to `grace` for it to exit, then SIGKILL.
-    func stop(grace: Duration) async {
-        let (process, server) = guarded.withLock { guarded in
-            guarded.state = .stopped
-            return (guarded.process, guarded.server)
-        }
-        try? await server?.close()
-        guard let process else { return }
-        process.signal(SIGTERM)
-        let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline {
-            if process.poll() != nil { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        process.signal(SIGKILL)
-        while process.poll() == nil {
-            try? await Task.sleep(for: .milliseconds(10))
+            if guarded.connection === connection { guarded.connection = nil }
         }
     }
 }
+
+import Glibc

@@ -2,11 +2,13 @@
 /// Values only; loading and validation live in the front's `ConfigLoader`.
 public struct GatewayConfig: Sendable, Equatable {
     public var server: ServerConfig
+    public var supervisor: SupervisorConfig
     /// Every known provider, enabled or not, in a stable order (built-ins first, then custom ones).
     public var providers: [ProviderConfig]
 
-    public init(server: ServerConfig = ServerConfig(), providers: [ProviderConfig]) {
+    public init(server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig]) {
         self.server = server
+        self.supervisor = supervisor
         self.providers = providers
     }
 

@@ -146,12 +146,3 @@ private final class EngineThread: @unchecked Sendable {
         pthread_detach(thread)
     }
 }
-
-/// Seconds on the monotonic clock, for deadlines that must not jump with the wall clock.
-enum MonotonicClock {
-    static func seconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}
