@@ -31,9 +31,13 @@ final class GatewayLifecycle: Service, Sendable {
     func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Bool.self) { group in
-                group.addTask { await self.announceReady(); return false }
+                group.addTask {
+                    await self.announceReady()
+                    // The watchdog guards a running service; start-up has TimeoutStartSec= instead.
+                    await self.feedWatchdog()
+                    return false
+                }
                 group.addTask { await self.reportStatus(); return false }
-                group.addTask { await self.feedWatchdog(); return false }
                 group.addTask { await self.reloadOnHangup(); return false }
                 group.addTask { try? await gracefulShutdown(); return true }
                 for await shuttingDown in group where shuttingDown {
