@@ -3,7 +3,7 @@
 # and the official openai Python SDK against the running gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh python3-venv
+scripts/setup.sh python3-venv systemd
 
 swift build --build-tests
 swift test --skip-build

@@ -30,22 +30,33 @@ struct Gateway {
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger
+        let notifier = SystemdNotifier()
         let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "orchestra"),
-            onServerRunning: { channel in
-                let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-                logger.notice("listening on http://\(address)")
-                listeningContinuation.yield()
-            },
-            logger: logger
-        )
+        let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+            logger.notice("listening on http://\(address)")
+            listeningContinuation.yield()
+        }
+        let http: any Service
+        if notifier.passedSocketCount > 0 {
+            // Socket activation: systemd owns the listening socket; `[server] listen` is not used.
+            http = ActivatedHTTPServer(
+                socket: SystemdNotifier.firstPassedSocket, responder: router.buildResponder(), serverName: "orchestra",
+                logger: logger, onServerRunning: onServerRunning
+            )
+        } else {
+            http = Application(
+                router: router,
+                configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "orchestra"),
+                onServerRunning: onServerRunning,
+                logger: logger
+            )
+        }
         let lifecycle = GatewayLifecycle(
-            supervisor: supervisor, notifier: SystemdNotifier(), configPath: configPath, listening: listening, logger: logger
+            supervisor: supervisor, notifier: notifier, configPath: configPath, listening: listening, logger: logger
         )
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: supervisor), .init(service: app), .init(service: lifecycle)],
+            services: [.init(service: supervisor), .init(service: http), .init(service: lifecycle)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

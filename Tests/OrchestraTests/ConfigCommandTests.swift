@@ -9,7 +9,7 @@ struct ConfigCommandTests {
         var output: String
     }
 
-    static func run(_ arguments: [String], config: String? = nil) throws -> Run {
+    static func run(_ arguments: [String], config: String? = nil) async throws -> Run {
         var arguments = arguments
         var file: URL?
         if let config {
@@ -19,21 +19,13 @@ struct ConfigCommandTests {
             file = url
         }
         defer { file.map { try? FileManager.default.removeItem(at: $0) } }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: GatewayProcess.orchestraBinary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let result = try await Command.run(GatewayProcess.orchestraBinary, arguments)
+        return Run(status: result.status, output: result.output)
     }
 
     @Test("a valid config is accepted and shown with key locations, never key values")
-    func validConfig() throws {
-        let result = try Self.run(["check-config"], config: """
+    func validConfig() async throws {
+        let result = try await Self.run(["check-config"], config: """
             [server]
             listen = "0.0.0.0:9000"
 
@@ -73,16 +65,16 @@ struct ConfigCommandTests {
             ("[server\n", "invalid TOML at line 1"),
         ]
     )
-    func badConfig(config: String, expected: String) throws {
-        let result = try Self.run(["check-config"], config: config)
+    func badConfig(config: String, expected: String) async throws {
+        let result = try await Self.run(["check-config"], config: config)
         #expect(result.status != 0)
         #expect(result.output.contains(expected), "output was: \(result.output)")
         #expect(!result.output.contains("gsk_123"))
     }
 
     @Test("models lists the built-in catalog of every provider")
-    func models() throws {
-        let result = try Self.run(["models"])
+    func models() async throws {
+        let result = try await Self.run(["models"])
         #expect(result.status == 0)
         for id in ["demo/echo", "kimi/kimi-for-coding", "nvidia/moonshotai/kimi-k2.5", "mistral/codestral-2501",
                    "openrouter/", "siliconflow/Qwen/Qwen3-32B", "groq/openai/gpt-oss-120b", "cerebras/gpt-oss-120b",

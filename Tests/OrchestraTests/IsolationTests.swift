@@ -93,7 +93,6 @@ struct IsolationTests {
             config: TestConfig.builtinsOff + "[supervisor]\nmax_restarts = 2\nrequest_wait = 1\nfailed_retry = 30\n",
             server: "worker_binary = \"/bin/false\"", waitForReady: false
         )
-        defer { gateway.stop() }
         // Restarting (0.1 s, 0.2 s backoff) then failed after the third exit, well within a second.
         let first = await gateway.chat(chatBody(model: "demo/echo"))
         #expect(first.status == 503)
@@ -110,6 +109,7 @@ struct IsolationTests {
         #expect((health.json["status"] as? String)?.contains("demo failed") == true)
         let demo = (health.json["providers"] as? [String: [String: Any]])?["demo"]
         #expect((demo?["reason"] as? String)?.contains("3 exits in 60 s") == true)
+        await gateway.stop()
     }
 
     @Test("SIGTERM stops the gateway with status 0 and takes every worker with it")
@@ -119,7 +119,7 @@ struct IsolationTests {
         let gateway = try await GatewayProcess.start(config: TestConfig.providers(upstream: upstream.baseURL), environment: TestConfig.environment)
         let workers = await gateway.workerPIDs()
         #expect(workers.count == 4)
-        #expect(gateway.stop() == 0)
+        #expect(await gateway.stop() == 0)
         for (provider, pid) in workers {
             let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
             #expect(state == nil, "worker \(provider) (pid \(pid)) is still there: \(state.map(String.init) ?? "")")

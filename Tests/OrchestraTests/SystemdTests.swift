@@ -15,7 +15,6 @@ struct SystemdTests {
         environment["NOTIFY_SOCKET"] = recorder.path
         environment["WATCHDOG_USEC"] = "400000"
         let gateway = try await GatewayProcess.start(config: TestConfig.providers(upstream: upstream.baseURL), environment: environment)
-        defer { gateway.stop() }
 
         let ready = try #require(await recorder.waitFor { $0.contains("READY=1") })
         #expect(ready.contains("STATUS=4 providers: 4 ready"))
@@ -40,7 +39,7 @@ struct SystemdTests {
         kill(other, SIGKILL)
         #expect(await recorder.waitFor { $0.contains("STATUS=") && $0.contains("other restarting (1)") } != nil)
 
-        #expect(gateway.stop() == 0)
+        #expect(await gateway.stop() == 0)
         let messages = recorder.received
         let order = ["READY=1", "WATCHDOG=1", "RELOADING=1", "STOPPING=1"].map { token in messages.firstIndex { $0.contains(token) } }
         #expect(order.allSatisfy { $0 != nil }, "got: \(messages)")
@@ -97,6 +96,104 @@ struct SystemdTests {
             }
             let state = (try? String(contentsOfFile: "/proc/\(old)/stat", encoding: .utf8))?.split(separator: " ")[2]
             #expect(state == nil || state == "Z")
+        }
+    }
+}
+
+/// Unit files and socket activation, with Debian's systemd tools.
+@Suite("systemd units")
+struct SystemdUnitTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("systemd-analyze verify accepts the units without a single warning")
+    func verifyUnits() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // verify also checks that ExecStart exists: point it at the binary under test.
+        let service = try String(contentsOf: Self.repository.appendingPathComponent("deploy/orchestra.service"), encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/orchestra", with: GatewayProcess.orchestraBinary)
+        #expect(service.contains("Type=notify") && service.contains("WatchdogSec=") && service.contains("LoadCredential="))
+        try service.write(to: directory.appendingPathComponent("orchestra.service"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            at: Self.repository.appendingPathComponent("deploy/orchestra.socket"), to: directory.appendingPathComponent("orchestra.socket")
+        )
+        let result = try await Command.run("/usr/bin/systemd-analyze", ["verify", "orchestra.service", "orchestra.socket"], in: directory)
+        let output = result.output
+        #expect(result.status == 0)
+        // An unknown key only warns, with exit status 0: any output at all is a failure.
+        #expect(output.isEmpty, "systemd-analyze said: \(output)")
+    }
+
+    @Test("socket activation: the gateway serves on the listening socket systemd hands it")
+    func socketActivation() async throws {
+        let port = try FreePort.find()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.toml")
+        // `listen` names another port on purpose: with an activated socket it must not be used.
+        try ("[server]\nlisten = \"127.0.0.1:1\"\nruntime_dir = \"\(directory.path)\"\n" + TestConfig.builtinsOff)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        process.arguments = ["-l", "127.0.0.1:\(port)", GatewayProcess.orchestraBinary, "serve", "--config", config.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // systemd-socket-activate says when it listens; the gateway starts on the first connection.
+        let log = LogBuffer()
+        errors.fileHandleForReading.readabilityHandler = { log.append(String(decoding: $0.availableData, as: UTF8.self)) }
+        let deadline = Date().addingTimeInterval(10)
+        while !log.text.contains("Listening on") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let response = await TestHTTPClient.post("http://127.0.0.1:\(port)/v1/chat/completions", json: chatBody(model: "demo/echo", text: "activated"))
+        #expect(response.status == 200, "log: \(log.text)")
+        #expect(response.text.contains("You said: activated"))
+        #expect(await TestHTTPClient.get("http://127.0.0.1:\(port)/health").status == 200)
+        // systemd-socket-activate forks the gateway and does not pass SIGTERM on: stop the gateway
+        // itself (its child) and wait for it, then the launcher.
+        for child in ProcessTree.children(of: process.processIdentifier) { kill(child, SIGTERM) }
+        let stopBy = Date().addingTimeInterval(10)
+        while !ProcessTree.children(of: process.processIdentifier).isEmpty && Date() < stopBy {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(ProcessTree.children(of: process.processIdentifier).isEmpty)
+        kill(process.processIdentifier, SIGKILL)
+        _ = await process.exited()
+    }
+}
+
+/// A TCP port nobody listens on right now (the OS picks it).
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Children of a process, from `/proc/<pid>/task/<pid>/children`, skipping zombies.
+enum ProcessTree {
+    static func children(of pid: Int32) -> [Int32] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { Int32($0) }.filter { child in
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            return !stat.isEmpty && stat.split(separator: " ")[2] != "Z"
         }
     }
 }

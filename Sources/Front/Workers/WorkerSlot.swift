@@ -161,7 +161,11 @@ final class WorkerSlot: Sendable {
         }
         for event in events {
             if case .exited(let how) = event {
-                logger.warning("worker exited", metadata: ["provider": "\(config.name)", "exit": "\(how)"])
+                if guarded.withLock({ $0.lifecycle.state == .stopping }) {
+                    logger.info("worker stopped", metadata: ["provider": "\(config.name)", "exit": "\(how)"])
+                } else {
+                    logger.warning("worker exited", metadata: ["provider": "\(config.name)", "exit": "\(how)"])
+                }
             }
             handle(event, now: now)
         }

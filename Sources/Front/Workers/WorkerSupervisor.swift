@@ -162,7 +162,12 @@ final class WorkerSupervisor: Service, Sendable {
 
     private func stateChanged() {
         changes.yield()
-        let slots = orderedSlots
+        // Every enabled provider must have its slot: a provider whose worker is not even spawned yet
+        // is not settled.
+        let (slots, complete) = roster.withLock { roster in
+            (roster.order.compactMap { roster.slots[$0] }, roster.order.allSatisfy { roster.slots[$0] != nil })
+        }
+        guard complete else { return }
         let settled = slots.allSatisfy { slot in
             if slot.everReady { return true }
             if case .failed = slot.snapshot.state { return true }

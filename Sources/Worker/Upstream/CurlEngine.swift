@@ -57,7 +57,7 @@ final class CurlEngine: @unchecked Sendable {
             for command in inbox.withLock({ commands in defer { commands.removeAll() }; return commands }) {
                 switch command {
                 case .start(let transfer): add(transfer)
-                case .cancel(let id): if let transfer = active[id] { finish(transfer, emitting: false) }
+                case .cancel(let id): if let transfer = active[id] { finish(transfer) }
                 }
             }
             curl_multi_perform(multi, &running)
@@ -70,7 +70,7 @@ final class CurlEngine: @unchecked Sendable {
                 guard let raw else { continue }
                 let transfer = Unmanaged<CurlTransfer>.fromOpaque(raw).takeUnretainedValue()
                 transfer.complete(result: result)
-                finish(transfer, emitting: true)
+                finish(transfer)
             }
             let waitMilliseconds = expireTimeouts()
             if !outbox.isEmpty {
@@ -95,7 +95,7 @@ final class CurlEngine: @unchecked Sendable {
         curl_multi_add_handle(multi, easy)
     }
 
-    private func finish(_ transfer: CurlTransfer, emitting: Bool) {
+    private func finish(_ transfer: CurlTransfer) {
         guard let easy = transfer.easy else { return }
         curl_multi_remove_handle(multi, easy)
         transfer.detach()
@@ -117,7 +117,7 @@ final class CurlEngine: @unchecked Sendable {
             let deadline = transfer.deadline
             if deadline <= now {
                 transfer.timedOut()
-                finish(transfer, emitting: true)
+                finish(transfer)
             } else {
                 nextDeadline = min(nextDeadline, deadline)
             }

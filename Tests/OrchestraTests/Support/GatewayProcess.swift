@@ -104,15 +104,15 @@ final class GatewayProcess: Sendable {
         return providers.compactMapValues { ($0["pid"] as? Int).map(Int32.init) }
     }
 
-    /// Stops the gateway with SIGTERM and returns its exit status.
+    /// Stops the gateway with SIGTERM and returns its exit status (idempotent).
     @discardableResult
-    func stop() -> Int32 {
+    func stop() async -> Int32 {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGTERM)
         }
-        process.waitUntilExit()
+        let status = await process.exited()
         try? FileManager.default.removeItem(at: directory)
-        return process.terminationStatus
+        return status
     }
 
     deinit {

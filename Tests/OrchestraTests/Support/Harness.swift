@@ -10,8 +10,13 @@ func withGateway(
     let gateway = try await GatewayProcess.start(
         config: TestConfig.providers(upstream: upstream.baseURL, extra: extraConfig), environment: environment
     )
-    defer { gateway.stop() }
-    try await body(gateway, upstream)
+    do {
+        try await body(gateway, upstream)
+    } catch {
+        await gateway.stop()
+        throw error
+    }
+    await gateway.stop()
 }
 
 func chatBody(model: String, stream: Bool = false, includeUsage: Bool = false, text: String = "Say hello") -> String {

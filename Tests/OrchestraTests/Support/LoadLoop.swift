@@ -6,6 +6,7 @@ final class LoadLoop: Sendable {
     struct Outcome: Sendable {
         var status: Int
         var seconds: Double
+        var body: String
     }
 
     private let outcomes = Mutex<[Outcome]>([])
@@ -19,7 +20,8 @@ final class LoadLoop: Sendable {
                 while running.withLock({ $0 }) {
                     let started = Date()
                     let response = await gateway.chat(body)
-                    outcomes.withLock { $0.append(Outcome(status: response.status, seconds: Date().timeIntervalSince(started))) }
+                    let seconds = Date().timeIntervalSince(started)
+                    outcomes.withLock { $0.append(Outcome(status: response.status, seconds: seconds, body: response.status == 200 ? "" : response.text)) }
                 }
             }
         }

@@ -60,7 +60,7 @@ enum TestHTTPClient {
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         _ = orchestra_curl_setopt_string(easy, CURLOPT_URL, url)
         _ = orchestra_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = orchestra_curl_setopt_long(easy, CURLOPT_TIMEOUT, 30)
+        _ = orchestra_curl_setopt_long(easy, CURLOPT_TIMEOUT, ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"] == nil ? 30 : 8)
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers + ["Expect:"] { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
@@ -95,7 +95,53 @@ enum TestHTTPClient {
         _ = orchestra_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         if method == "GET" { _ = orchestra_curl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
         transfer.start = Date()
-        curl_easy_perform(easy)
+        let traceDirectory = ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"]
+        let tracePath = traceDirectory.map { "\($0)/trace-\(UUID().uuidString).txt" }
+        let trace = tracePath.flatMap { fopen($0, "w") }
+        if let trace {
+            _ = orchestra_curl_setopt_long(easy, CURLOPT_VERBOSE, 1)
+            _ = orchestra_curl_setopt_pointer(easy, CURLOPT_STDERR, UnsafeMutableRawPointer(trace))
+        }
+        let code = curl_easy_perform(easy)
+        if let trace {
+            fputs("result \(code.rawValue) after \(Date().timeIntervalSince(transfer.start)) s\n", trace)
+            fclose(trace)
+            if code != CURLE_OPERATION_TIMEDOUT, let tracePath { unlink(tracePath) }
+        }
+        if code == CURLE_OPERATION_TIMEDOUT, let dumpDirectory = ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"] {
+            HangDump.write(url: url, to: dumpDirectory)
+        }
         return Response(status: transfer.status, headers: transfer.headers, body: transfer.body, arrivals: transfer.arrivals.map { ($0.0, $0.1) })
+    }
+}
+
+/// Debug aid: when a request times out and ORCHESTRA_HANG_DUMPS is set, record every thread's stack of
+/// every running `orchestra` process there.
+enum HangDump {
+    static func write(url: String, to directory: String) {
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        pgrep.arguments = ["-f", "orchestra serve"]
+        let pipe = Pipe()
+        pgrep.standardOutput = pipe
+        try? pgrep.run()
+        let pids = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let port = url.split(separator: ":").last?.split(separator: "/").first.map(String.init) ?? ""
+        let ss = Process()
+        ss.executableURL = URL(fileURLWithPath: "/bin/sh")
+        ss.arguments = ["-c", "ss -tanpi | grep -A1 ':\(port) ' > \(directory)/ss-\(port).txt 2>&1"]
+        try? ss.run()
+        ss.waitUntilExit()
+        for pid in pids {
+            let gdb = Process()
+            gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+            gdb.arguments = ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"]
+            let out = FileManager.default.createFile(atPath: "\(directory)/hang-\(pid).txt", contents: nil) ? FileHandle(forWritingAtPath: "\(directory)/hang-\(pid).txt") : nil
+            out?.write(Data("timed out: \(url)\n".utf8))
+            gdb.standardOutput = out
+            gdb.standardError = out
+            try? gdb.run()
+            gdb.waitUntilExit()
+        }
     }
 }
