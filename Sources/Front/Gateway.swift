@@ -20,8 +20,11 @@ struct Gateway {
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
             runtimeDirectory: runtimeDirectory, keys: keys, group: MultiThreadedEventLoopGroup.singleton, logger: logger
         )
-        let chat = ChatCompletionsRoute(router: ProviderRouter(supervisor: supervisor), maxBodyBytes: config.server.maxBodyBytes)
-        let status = StatusRoutes(supervisor: supervisor)
+        let counters = RequestCounters()
+        let chat = ChatCompletionsRoute(
+            router: ProviderRouter(supervisor: supervisor), maxBodyBytes: config.server.maxBodyBytes, counters: counters
+        )
+        let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))

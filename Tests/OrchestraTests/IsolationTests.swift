@@ -82,8 +82,16 @@ struct IsolationTests {
         try await withGateway { gateway, _ in
             let entries = try FileManager.default.contentsOfDirectory(atPath: gateway.directory.path)
             let runtime = try #require(entries.first { $0.hasPrefix("workers-") })
-            let attributes = try FileManager.default.attributesOfItem(atPath: gateway.directory.appendingPathComponent(runtime).path)
+            let runtimeDirectory = gateway.directory.appendingPathComponent(runtime)
+            let attributes = try FileManager.default.attributesOfItem(atPath: runtimeDirectory.path)
             #expect((attributes[.posixPermissions] as? Int) == 0o700)
+            // Sockets are numbered in start order: demo, then the custom providers by name.
+            for socket in ["demo-1.sock", "fake-2.sock", "nokey-3.sock", "other-4.sock"] {
+                var info = stat()
+                #expect(stat(runtimeDirectory.appendingPathComponent(socket).path, &info) == 0, "no \(socket)")
+                #expect(info.st_mode & S_IFMT == S_IFSOCK)
+                #expect(info.st_mode & 0o777 == 0o600, "\(socket) has mode \(String(info.st_mode & 0o777, radix: 8))")
+            }
         }
     }
 
@@ -123,6 +131,45 @@ struct IsolationTests {
         for (provider, pid) in workers {
             let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
             #expect(state == nil, "worker \(provider) (pid \(pid)) is still there: \(state.map(String.init) ?? "")")
+        }
+    }
+
+    @Test("if the front dies without cleaning up (kill -9), its workers exit too: no orphans")
+    func frontDeath() async throws {
+        let gateway = try await GatewayProcess.start(config: TestConfig.builtinsOff)
+        let workers = await gateway.workerPIDs()
+        #expect(!workers.isEmpty)
+        kill(gateway.process.processIdentifier, SIGKILL)
+        _ = await gateway.process.exited()
+        let deadline = Date().addingTimeInterval(10)
+        var alive = Array(workers.values)
+        while !alive.isEmpty && Date() < deadline {
+            alive = alive.filter { pid in
+                let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
+                return state != nil && state != "Z"
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(alive.isEmpty, "workers still running: \(alive)")
+        try? FileManager.default.removeItem(at: gateway.directory)
+    }
+
+    @Test("requests in flight on a worker that dies get a 502 or an in-stream error at once, never a hang")
+    func inFlightOnDyingWorker() async throws {
+        try await withGateway { gateway, _ in
+            let pid = try #require(await gateway.workerPIDs()["other"])
+            let whole = Task { await gateway.chat(chatBody(model: "other/hang")) }
+            let stream = Task { await gateway.chat(chatBody(model: "other/slow-stream", stream: true)) }
+            try await Task.sleep(for: .milliseconds(700))
+            let killedAt = Date()
+            kill(pid, SIGKILL)
+            let wholeResult = await whole.value
+            let streamResult = await stream.value
+            #expect(Date().timeIntervalSince(killedAt) < 3)
+            #expect(wholeResult.status == 502)
+            #expect(wholeResult.error["code"] as? String == "worker_lost")
+            #expect(streamResult.status == 200)
+            #expect(streamResult.events.last?.contains("worker_lost") == true, "stream ended with \(streamResult.events.last ?? "nothing")")
         }
     }
 

@@ -9,6 +9,7 @@ import Shared
 struct ChatCompletionsRoute: Sendable {
     let router: ProviderRouter
     let maxBodyBytes: Int
+    let counters: RequestCounters
 
     /// The only request fields the front reads; the worker handles the rest.
     struct Envelope: Decodable {
@@ -17,6 +18,9 @@ struct ChatCompletionsRoute: Sendable {
     }
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        counters.received()
+        var streaming = false
+        defer { if !streaming { counters.finished() } }
         let body = try await request.body.collect(upTo: maxBodyBytes)
         let envelope = try Self.decodeEnvelope(body)
         guard let model = envelope.model, !model.isEmpty else {
@@ -25,7 +29,12 @@ struct ChatCompletionsRoute: Sendable {
         let target = try await router.route(model: model)
         let stream = envelope.stream ?? false
         let (id, events) = target.connection.submit(UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: body))
-        return try await Self.relay(events: events, id: id, connection: target.connection, provider: target.provider)
+        let (response, streamed) = try await Self.relay(
+            events: events, id: id, connection: target.connection, provider: target.provider, counters: counters
+        )
+        // A streamed answer is counted finished by its relay, when the stream ends.
+        streaming = streamed
+        return response
     }
 
     static func decodeEnvelope(_ body: ByteBuffer) throws(GatewayError) -> Envelope {
@@ -43,12 +52,14 @@ struct ChatCompletionsRoute: Sendable {
     }
 
     /// Waits for the worker's first word, then answers: an error, a whole body, or a stream.
-    static func relay(events: ResponseEvents, id: UInt32, connection: WorkerConnection, provider: String) async throws -> Response {
+    static func relay(
+        events: ResponseEvents, id: UInt32, connection: WorkerConnection, provider: String, counters: RequestCounters
+    ) async throws -> (Response, streamed: Bool) {
         var pending = await events.next()[...]
         guard let first = pending.popFirst() else { throw GatewayError.workerLost(provider) }
         switch first {
         case .failure(let error):
-            return error.response
+            return (error.response, false)
         case .chunk, .end:
             throw GatewayError.workerLost(provider)
         case .head(let head):
@@ -61,7 +72,11 @@ struct ChatCompletionsRoute: Sendable {
                 headers[.contentType] = "text/event-stream"
                 headers[.cacheControl] = "no-cache"
                 let stream = SSERelay(events: events, pending: Array(pending), id: id, connection: connection)
-                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await stream.run(&writer) })
+                let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                    defer { counters.finished() }
+                    try await stream.run(&writer)
+                })
+                return (response, true)
             }
             headers[.contentType] = "application/json"
             var body = ByteBuffer()
@@ -71,7 +86,7 @@ struct ChatCompletionsRoute: Sendable {
                     switch event {
                     case .chunk(var bytes): body.writeBuffer(&bytes)
                     case .end: done = true
-                    case .failure(let error): return error.response
+                    case .failure(let error): return (error.response, false)
                     case .head: break
                     }
                 }
@@ -79,7 +94,7 @@ struct ChatCompletionsRoute: Sendable {
                 pending = await events.next()[...]
                 if pending.isEmpty { throw GatewayError.workerLost(provider) }
             }
-            return Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body))
+            return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body)), false)
         }
     }
 }
@@ -134,3 +149,4 @@ struct SSERelay: Sendable {
         try await writer.finish(nil)
     }
 }
+

@@ -5,6 +5,7 @@ import Shared
 /// `GET /v1/models` and `GET /health`: what the gateway can serve right now.
 struct StatusRoutes: Sendable {
     let supervisor: WorkerSupervisor
+    let counters: RequestCounters
 
     struct ModelList: Encodable {
         struct Model: Encodable {
@@ -25,8 +26,13 @@ struct StatusRoutes: Sendable {
             var restarts: Int
             var reason: String?
         }
+        struct Requests: Encodable {
+            var total: Int
+            var in_flight: Int
+        }
         var status: String
         var providers: [String: Provider]
+        var requests: Requests
     }
 
     /// Models of providers that can answer now: worker ready and key present.
@@ -57,7 +63,11 @@ struct StatusRoutes: Sendable {
             }
             providers[slot.config.name] = entry
         }
-        let health = Health(status: problems.isEmpty ? "ok" : "unavailable: " + problems.joined(separator: ", "), providers: providers)
+        let counts = counters.snapshot
+        let health = Health(
+            status: problems.isEmpty ? "ok" : "unavailable: " + problems.joined(separator: ", "), providers: providers,
+            requests: .init(total: counts.total, in_flight: counts.inFlight)
+        )
         return try Self.json(health, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }
 

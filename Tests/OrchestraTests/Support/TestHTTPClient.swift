@@ -44,13 +44,19 @@ enum TestHTTPClient {
     }
 
     private static func perform(url: String, method: String, body: Data?, headers: [String], abortAfterBytes: Int?) async -> Response {
-        await withCheckedContinuation { continuation in
+        _ = globalInit
+        return await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: performBlocking(url: url, method: method, body: body, headers: headers, abortAfterBytes: abortAfterBytes))
             }
             thread.start()
         }
     }
+
+    /// libcurl's global set-up is not thread-safe: run it once, before the first request thread.
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
 
     private static func performBlocking(url: String, method: String, body: Data?, headers: [String], abortAfterBytes: Int?) -> Response {
         let easy = curl_easy_init()!
