@@ -5,8 +5,8 @@ config pointing a `fake` provider at it, and the tests wait for the gateway's ow
 """
 import json
 import os
+import queue
 import re
-import select
 import subprocess
 import tempfile
 import threading
@@ -107,23 +107,25 @@ api_key_env = "SDK_MISSING_KEY"
     env["SDK_FAKE_KEY"] = FAKE_KEY
     process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+    # One thread reads stderr line by line (and keeps draining it, so the gateway never blocks on a
+    # full pipe); the fixture waits for the gateway's own "ready" line.
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
+                     daemon=True).start()
     log, url = "", None
     deadline = time.time() + 30
     while time.time() < deadline and "ready:" not in log:
-        ready, _, _ = select.select([process.stderr], [], [], 1)
-        if ready:
-            line = process.stderr.readline().decode()
-            if not line:
-                break
-            log += line
-            match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
-            if match:
-                url = match.group(1)
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.time()))
+        except queue.Empty:
+            break
+        log += line
+        match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
+        if match:
+            url = match.group(1)
     if url is None or "ready:" not in log:
         process.kill()
         raise RuntimeError("gateway did not start:\n" + log)
-    # Keep draining stderr so the gateway never blocks on a full pipe.
-    threading.Thread(target=lambda: [None for _ in iter(process.stderr.readline, b"")], daemon=True).start()
     yield url
     process.terminate()
     process.wait(timeout=15)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Shared
 
 /// Prints the model catalog (built-ins plus config), one model per line.
@@ -50,5 +51,3 @@ struct ModelsCommand: ParsableCommand {
         return value == 0 ? "free" : String(format: "%.2f", value)
     }
 }
-
-import Foundation

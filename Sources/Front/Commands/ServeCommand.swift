@@ -1,7 +1,9 @@
 import ArgumentParser
 import CProcessShims
 import Logging
+import Shared
 
+/// `orchestra serve`: runs the gateway until SIGTERM; keys are moved out of the environment first.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
 
@@ -37,5 +39,3 @@ struct ServeCommand: AsyncParsableCommand {
         try await Gateway(config: config, configPath: options.config, keys: keys, logger: logger).run()
     }
 }
-
-import Shared

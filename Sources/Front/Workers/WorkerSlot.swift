@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -290,5 +291,3 @@ final class WorkerSlot: Sendable {
         }
     }
 }
-
-import Glibc
