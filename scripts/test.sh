@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh python3-venv systemd
 
 swift build --build-tests
-# Serialized: every suite starts real gateways and workers; run side by side on 2 cores they starve
-# each other, and timing-based checks (p99 comparisons, ping deadlines) get noisy.
+# Serialized: every suite starts real gateways and workers; side by side on 2 cores, timing-based
+# checks (p99 comparisons, ping deadlines) get noisy.
 swift test --skip-build --no-parallel
 
 venv=.build/venv

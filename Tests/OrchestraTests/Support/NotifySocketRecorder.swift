@@ -8,6 +8,8 @@ final class NotifySocketRecorder: Sendable {
     let path: String
     private let fd: Int32
     private let messages = Mutex<[String]>([])
+    private let stopping = Mutex(false)
+    private let stopped = DispatchSemaphore(value: 0)
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
@@ -39,9 +41,16 @@ final class NotifySocketRecorder: Sendable {
         return nil
     }
 
+    /// Only this thread ever closes `fd`, after its last `recv`: closing it from another thread while
+    /// `recv` may still run would let that `recv` read from whatever socket reuses the number next
+    /// (another test's HTTP connection, whose answer would then vanish).
     private func receiveLoop() {
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        defer {
+            Glibc.close(fd)
+            stopped.signal()
+        }
+        while !stopping.withLock({ $0 }) {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 {
                 let text = String(decoding: buffer[0..<count], as: UTF8.self)
@@ -52,8 +61,10 @@ final class NotifySocketRecorder: Sendable {
         }
     }
 
+    /// Stops the receiving thread (within its 100 ms receive timeout), which then closes the socket.
     func close() {
-        Glibc.close(fd)
+        stopping.withLock { $0 = true }
+        stopped.wait()
         unlink(path)
     }
 }
