@@ -73,7 +73,7 @@ struct StatusRoutes: Sendable {
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json"],

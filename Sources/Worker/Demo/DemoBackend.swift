@@ -126,17 +126,24 @@ struct DemoAnswer {
         usage = Usage(prompt_tokens: max(1, request.promptWords), completion_tokens: words.count)
     }
 
+    /// Stable key order and unescaped slashes (`demo/echo`, not `demo\/echo`): answers read like OpenAI's.
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     func completionJSON() -> [UInt8] {
         let completion = ChatCompletion(
             id: id, created: created, model: model,
             choices: [.init(index: 0, message: ChatMessage(role: "assistant", content: words.joined(separator: " ")), finish_reason: "stop")],
             usage: usage
         )
-        return Array(try! JSONEncoder().encode(completion))
+        return Array(try! Self.makeEncoder().encode(completion))
     }
 
     func chunkJSONs(includeUsage: Bool) -> [[UInt8]] {
-        let encoder = JSONEncoder()
+        let encoder = Self.makeEncoder()
         func chunk(_ delta: ChatCompletionChunk.Delta, finish: String? = nil) -> [UInt8] {
             let value = ChatCompletionChunk(id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finish_reason: finish)])
             return Array(try! encoder.encode(value))
