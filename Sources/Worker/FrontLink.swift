@@ -13,11 +13,6 @@ final class FrontLink: Sendable {
     }
 
     func send(_ frames: [WorkerFrame]) {
-        guard !frames.isEmpty else { return }
-        var buffer = channel.allocator.buffer(capacity: 256)
-        for frame in frames {
-            frame.encode(into: &buffer)
-        }
-        channel.writeAndFlush(buffer, promise: nil)
+        channel.writeFrames(frames)
     }
 }

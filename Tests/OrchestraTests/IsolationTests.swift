@@ -12,7 +12,7 @@ struct IsolationTests {
             let other = try #require(pids["other"])
             #expect(fake != other)
             #expect(fake != gateway.process.processIdentifier)
-            #expect(Self.parent(of: fake) == gateway.process.processIdentifier)
+            #expect(ProcessTree.parent(of: fake) == gateway.process.processIdentifier)
 
             #expect(await gateway.chat(chatBody(model: "other/ok")).status == 200)
             #expect(upstream.requests.last?.authorization == "Bearer \(TestConfig.otherKey)")
@@ -128,8 +128,9 @@ struct IsolationTests {
         let workers = await gateway.workerPIDs()
         #expect(workers.count == 4)
         #expect(await gateway.stop() == 0)
+        // The front reaps its workers before it exits: not even a zombie is left.
         for (provider, pid) in workers {
-            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
+            let state = ProcessTree.state(of: pid)
             #expect(state == nil, "worker \(provider) (pid \(pid)) is still there: \(state.map(String.init) ?? "")")
         }
     }
@@ -141,15 +142,7 @@ struct IsolationTests {
         #expect(!workers.isEmpty)
         kill(gateway.process.processIdentifier, SIGKILL)
         _ = await gateway.process.exited()
-        let deadline = Date().addingTimeInterval(10)
-        var alive = Array(workers.values)
-        while !alive.isEmpty && Date() < deadline {
-            alive = alive.filter { pid in
-                let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
-                return state != nil && state != "Z"
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let alive = await ProcessTree.waitUntilGone(Array(workers.values))
         #expect(alive.isEmpty, "workers still running: \(alive)")
         try? FileManager.default.removeItem(at: gateway.directory)
     }
@@ -176,13 +169,5 @@ struct IsolationTests {
     static func environment(of pid: Int32) throws -> [String] {
         let data = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    static func parent(of pid: Int32) -> Int32? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? Int32(fields[1]) : nil
     }
 }

@@ -88,14 +88,7 @@ struct SystemdTests {
             #expect(await gateway.chat(chatBody(model: "added/ok")).status == 200)
             // The replaced worker drained and exited.
             let old = try #require(before["fake"])
-            let gone = Date().addingTimeInterval(10)
-            while FileManager.default.fileExists(atPath: "/proc/\(old)/stat"), Date() < gone {
-                let state = (try? String(contentsOfFile: "/proc/\(old)/stat", encoding: .utf8))?.split(separator: " ")[2]
-                if state == "Z" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let state = (try? String(contentsOfFile: "/proc/\(old)/stat", encoding: .utf8))?.split(separator: " ")[2]
-            #expect(state == nil || state == "Z")
+            #expect(await ProcessTree.waitUntilGone([old]).isEmpty)
         }
     }
 }
@@ -184,16 +177,5 @@ enum FreePort {
         }
         guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-/// Children of a process, from `/proc/<pid>/task/<pid>/children`, skipping zombies.
-enum ProcessTree {
-    static func children(of pid: Int32) -> [Int32] {
-        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-        return text.split(separator: " ").compactMap { Int32($0) }.filter { child in
-            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
-            return !stat.isEmpty && stat.split(separator: " ")[2] != "Z"
-        }
     }
 }

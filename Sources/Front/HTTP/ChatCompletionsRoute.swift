@@ -63,10 +63,7 @@ struct ChatCompletionsRoute: Sendable {
         case .chunk, .end:
             throw GatewayError.workerLost(provider)
         case .head(let head):
-            var headers = HTTPFields()
-            for header in head.headers {
-                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
-            }
+            var headers = HTTPFields(forwarding: head.headers)
             headers[HTTPField.Name("x-orchestra-provider")!] = provider
             if head.streaming {
                 headers[.contentType] = "text/event-stream"

@@ -7,15 +7,22 @@ extension GatewayError {
     /// The HTTP response a client gets for this error: OpenAI's JSON shape, the right status,
     /// and headers such as `retry-after`.
     var response: Response {
-        var fields = HTTPFields()
+        var fields = HTTPFields(forwarding: headers)
         fields[.contentType] = "application/json"
-        for header in headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-        }
         return Response(
             status: HTTPResponse.Status(code: status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(string: jsonBody))
         )
+    }
+}
+
+extension HTTPFields {
+    /// Headers carried over from a worker (rate-limit state, `retry-after`); names HTTP rejects are dropped.
+    init(forwarding headers: [HTTPHeader]) {
+        self.init()
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { append(HTTPField(name: name, value: header.value)) }
+        }
     }
 }
 

@@ -99,9 +99,7 @@ final class GatewayLifecycle: Service, Sendable {
 
     private func reloadOnHangup() async {
         for await _ in await UnixSignalsSequence(trapping: .sighup) {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let microseconds = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+            let microseconds = UInt64(MonotonicClock.seconds() * 1_000_000)
             notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(microseconds)\nSTATUS=Reloading configuration")
             do {
                 let config = try ConfigLoader.load(path: configPath)

@@ -37,9 +37,7 @@ final class WorkerConnection: Sendable {
             events.push(.failure(.workerLost(provider)))
             return (0, events)
         }
-        var buffer = channel.allocator.buffer(capacity: call.body.readableBytes + call.model.utf8.count + 32)
-        WorkerFrame.request(id: id, call).encode(into: &buffer)
-        channel.writeAndFlush(buffer, promise: nil)
+        channel.writeFrames([.request(id: id, call)], capacity: call.body.readableBytes + call.model.utf8.count + 32)
         return (id, events)
     }
 
@@ -51,9 +49,7 @@ final class WorkerConnection: Sendable {
     }
 
     func send(_ frame: WorkerFrame) {
-        var buffer = channel.allocator.buffer(capacity: 64)
-        frame.encode(into: &buffer)
-        channel.writeAndFlush(buffer, promise: nil)
+        channel.writeFrames([frame], capacity: 64)
     }
 
     var inFlight: Int { state.withLock { $0.pending.count } }
