@@ -82,12 +82,12 @@ final class FrameDispatcher: ChannelInboundHandler {
         switch config.dialect {
         case .demo:
             backend = DemoBackend(link: link, eventLoop: eventLoop, config: config)
-        case .openai, .gemini, .anthropic:
-            // Only the OpenAI dialect exists so far; Gemini is served through its OpenAI-compatible
-            // endpoint by the built-in catalog, and config validation rejects the others.
-            backend = UpstreamBackend(
-                config: config, dialect: OpenAIDialect(config: config, key: key.value), link: link
-            )
+        case .openai:
+            backend = UpstreamBackend(config: config, dialect: OpenAIDialect(config: config, key: key.value), link: link)
+        case .gemini:
+            backend = UpstreamBackend(config: config, dialect: GeminiDialect(config: config, key: key.value), link: link)
+        case .anthropic:
+            backend = UpstreamBackend(config: config, dialect: AnthropicDialect(config: config, key: key.value), link: link)
         }
         logger.info(
             "configured",

@@ -4,7 +4,7 @@ import Shared
 enum ProviderConfigParser {
     static let allowedKeys: Set<String> = [
         "enabled", "dialect", "base_url", "api_key_env", "api_key_file", "headers", "models", "display_name",
-        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout",
+        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks",
     ]
 
     static func parse(_ reader: TOMLReader, name: String, base: ProviderConfig?) throws(ConfigError) -> ProviderConfig {
@@ -21,10 +21,8 @@ enum ProviderConfigParser {
         let dialect: DialectKind
         if let text = try reader.string("dialect") {
             guard let parsed = DialectKind(rawValue: text) else {
-                throw ConfigError(path: reader.child("dialect"), message: "unknown dialect \"\(text)\" (known: openai, demo)")
-            }
-            guard parsed == .openai || parsed == .demo else {
-                throw ConfigError(path: reader.child("dialect"), message: "the \(text) dialect is not supported yet (known: openai, demo)")
+                let known = DialectKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError(path: reader.child("dialect"), message: "unknown dialect \"\(text)\" (known: \(known))")
             }
             dialect = parsed
         } else {
@@ -58,6 +56,9 @@ enum ProviderConfigParser {
         provider.timeouts.connect = try positive(reader, "connect_timeout") ?? provider.timeouts.connect
         provider.timeouts.firstByte = try positive(reader, "first_byte_timeout") ?? provider.timeouts.firstByte
         provider.timeouts.idle = try positive(reader, "idle_timeout") ?? provider.timeouts.idle
+        if let quirks = try reader.table("quirks") {
+            provider.quirks = try ProviderQuirksParser.parse(quirks, base: provider.quirks)
+        }
         if let models = try reader.table("models") {
             for id in models.table.keys.sorted() {
                 guard let model = try models.table(id) else { continue }

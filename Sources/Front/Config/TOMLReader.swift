@@ -58,6 +58,18 @@ struct TOMLReader {
         return pairs
     }
 
+    /// An array whose elements are all strings, e.g. `drop_fields = ["logprobs", "n"]`.
+    func stringArray(_ key: String) throws(ConfigError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw mismatch(key, expected: "an array of strings", got: value) }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string else { throw mismatch(key, expected: "an array of strings", got: value) }
+            strings.append(string)
+        }
+        return strings
+    }
+
     private func mismatch(_ key: String, expected: String, got value: any TOMLValueConvertible) -> ConfigError {
         ConfigError(path: child(key), message: "expected \(expected), found \(Self.describe(value.type))")
     }

@@ -21,8 +21,9 @@ public enum BuiltinCatalog {
     )
 
     public static let kimi = ProviderDefinition(
-        name: "kimi", displayName: "Kimi Code", dialect: .openai, baseURL: "https://api.kimi.com/coding/v1",
-        apiKeyEnv: "KIMI_API_KEY", colour: "#1f6feb",
+        // Kimi Code's Anthropic-compatible endpoint (`/v1/messages`) is the one its coding agents use.
+        name: "kimi", displayName: "Kimi Code", dialect: .anthropic, baseURL: "https://api.kimi.com/coding",
+        apiKeyEnv: "KIMI_API_KEY", colour: "#1f6feb", quirks: .kimi,
         models: [
             ModelInfo(
                 id: "kimi-for-coding", contextLength: 262_144, maxOutput: 32_768, tools: true, vision: true,
@@ -33,7 +34,7 @@ public enum BuiltinCatalog {
 
     public static let nvidia = ProviderDefinition(
         name: "nvidia", displayName: "NVIDIA NIM", dialect: .openai, baseURL: "https://integrate.api.nvidia.com/v1",
-        apiKeyEnv: "NVIDIA_API_KEY", colour: "#76b900",
+        apiKeyEnv: "NVIDIA_API_KEY", colour: "#76b900", quirks: .nvidia,
         models: [
             ModelInfo(
                 id: "moonshotai/kimi-k2.5", contextLength: 262_144, maxOutput: 262_144, tools: true, vision: true,
@@ -44,7 +45,7 @@ public enum BuiltinCatalog {
 
     public static let mistral = ProviderDefinition(
         name: "mistral", displayName: "Mistral", dialect: .openai, baseURL: "https://api.mistral.ai/v1",
-        apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f",
+        apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f", quirks: .mistral,
         models: [
             ModelInfo(
                 id: "codestral-2501", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,
@@ -67,7 +68,7 @@ public enum BuiltinCatalog {
 
     public static let openrouter = ProviderDefinition(
         name: "openrouter", displayName: "OpenRouter", dialect: .openai, baseURL: "https://openrouter.ai/api/v1",
-        apiKeyEnv: "OPENROUTER_API_KEY", colour: "#6467f2",
+        apiKeyEnv: "OPENROUTER_API_KEY", colour: "#6467f2", quirks: .openrouter,
         models: [
             // OpenRouter fronts hundreds of models; any `openrouter/<slug>` is routed. These are common picks.
             ModelInfo(id: "openai/gpt-oss-120b:free", contextLength: 131_072, maxOutput: 32_768, tools: true,
@@ -79,7 +80,7 @@ public enum BuiltinCatalog {
 
     public static let siliconflow = ProviderDefinition(
         name: "siliconflow", displayName: "SiliconFlow", dialect: .openai, baseURL: "https://api.siliconflow.com/v1",
-        apiKeyEnv: "SILICONFLOW_API_KEY", colour: "#7c3aed",
+        apiKeyEnv: "SILICONFLOW_API_KEY", colour: "#7c3aed", quirks: .siliconflow,
         models: [
             ModelInfo(id: "Qwen/Qwen3-32B", contextLength: 131_000, maxOutput: 131_000, tools: true, reasoning: true,
                       inputPrice: 0.14, outputPrice: 0.57),
@@ -90,7 +91,7 @@ public enum BuiltinCatalog {
 
     public static let groq = ProviderDefinition(
         name: "groq", displayName: "Groq", dialect: .openai, baseURL: "https://api.groq.com/openai/v1",
-        apiKeyEnv: "GROQ_API_KEY", colour: "#f55036",
+        apiKeyEnv: "GROQ_API_KEY", colour: "#f55036", quirks: .groq,
         models: [
             ModelInfo(id: "groq/compound", contextLength: 131_072, maxOutput: 8_192),
             ModelInfo(id: "qwen/qwen3-32b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
@@ -102,7 +103,7 @@ public enum BuiltinCatalog {
 
     public static let cerebras = ProviderDefinition(
         name: "cerebras", displayName: "Cerebras", dialect: .openai, baseURL: "https://api.cerebras.ai/v1",
-        apiKeyEnv: "CEREBRAS_API_KEY", colour: "#f97316",
+        apiKeyEnv: "CEREBRAS_API_KEY", colour: "#f97316", quirks: .cerebras,
         models: [
             ModelInfo(id: "qwen-3-235b-a22b-instruct-2507", contextLength: 131_000, maxOutput: 32_000, tools: true,
                       inputPrice: 0.60, outputPrice: 1.20),
@@ -114,9 +115,8 @@ public enum BuiltinCatalog {
     )
 
     public static let gemini = ProviderDefinition(
-        name: "gemini", displayName: "Google Gemini",
-        // Gemini's own OpenAI-compatible endpoint serves plain chat until the native translator lands.
-        dialect: .openai, baseURL: "https://generativelanguage.googleapis.com/v1beta/openai", apiKeyEnv: "GEMINI_API_KEY", colour: "#4285f4",
+        name: "gemini", displayName: "Google Gemini", dialect: .gemini,
+        baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeyEnv: "GEMINI_API_KEY", colour: "#4285f4",
         models: [
             ModelInfo(id: "gemini-2.5-flash-lite", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
                       vision: true, reasoning: true, inputPrice: 0.10, outputPrice: 0.40),

@@ -11,10 +11,12 @@ public struct ProviderDefinition: Sendable, Equatable {
     /// Colour used by the dashboard and model listings, `#rrggbb`.
     public var colour: String
     public var models: [ModelInfo]
+    /// How the provider departs from the OpenAI dialect (OpenAI-compatible providers only).
+    public var quirks: ProviderQuirks
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, apiKeyEnv: String?,
-        colour: String, models: [ModelInfo]
+        colour: String, quirks: ProviderQuirks = ProviderQuirks(), models: [ModelInfo]
     ) {
         self.name = name
         self.displayName = displayName
@@ -23,5 +25,6 @@ public struct ProviderDefinition: Sendable, Equatable {
         self.apiKeyEnv = apiKeyEnv
         self.colour = colour
         self.models = models
+        self.quirks = quirks
     }
 }

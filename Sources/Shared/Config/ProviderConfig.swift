@@ -13,11 +13,12 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var enabled: Bool
     public var colour: String
     public var timeouts: UpstreamTimeouts
+    public var quirks: ProviderQuirks
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, key: KeySource,
         headers: [HTTPHeader] = [], models: [ModelInfo] = [], enabled: Bool = true, colour: String = "#8b949e",
-        timeouts: UpstreamTimeouts = UpstreamTimeouts()
+        timeouts: UpstreamTimeouts = UpstreamTimeouts(), quirks: ProviderQuirks = ProviderQuirks()
     ) {
         self.name = name
         self.displayName = displayName
@@ -29,6 +30,7 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         self.enabled = enabled
         self.colour = colour
         self.timeouts = timeouts
+        self.quirks = quirks
     }
 
     public init(builtin definition: ProviderDefinition) {
@@ -36,7 +38,7 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
             name: definition.name, displayName: definition.displayName, dialect: definition.dialect,
             baseURL: definition.baseURL,
             key: definition.apiKeyEnv.map { KeySource.environment($0) } ?? .none,
-            models: definition.models, colour: definition.colour
+            models: definition.models, colour: definition.colour, quirks: definition.quirks
         )
     }
 

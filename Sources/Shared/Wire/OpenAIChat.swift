@@ -32,11 +32,22 @@ public struct ChatMessage: Codable, Sendable, Equatable {
     public var role: String
     public var content: String?
     public var reasoning_content: String?
+    public var tool_calls: [ToolCall]?
 
-    public init(role: String, content: String?, reasoning_content: String? = nil) {
+    public init(role: String, content: String?, reasoning_content: String? = nil, tool_calls: [ToolCall]? = nil) {
         self.role = role
         self.content = content
         self.reasoning_content = reasoning_content
+        self.tool_calls = tool_calls
+    }
+
+    // OpenAI writes `"content": null` next to tool calls rather than leaving the key out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(role, forKey: .role)
+        try container.encode(content, forKey: .content)
+        try container.encodeIfPresent(reasoning_content, forKey: .reasoning_content)
+        try container.encodeIfPresent(tool_calls, forKey: .tool_calls)
     }
 }
 
@@ -64,10 +75,36 @@ public struct ChatCompletionChunk: Codable, Sendable, Equatable {
         public var role: String?
         public var content: String?
         public var reasoning_content: String?
-        public init(role: String? = nil, content: String? = nil, reasoning_content: String? = nil) {
+        public var tool_calls: [ToolCallDelta]?
+        public init(
+            role: String? = nil, content: String? = nil, reasoning_content: String? = nil,
+            tool_calls: [ToolCallDelta]? = nil
+        ) {
             self.role = role
             self.content = content
             self.reasoning_content = reasoning_content
+            self.tool_calls = tool_calls
+        }
+    }
+
+    /// One fragment of a streamed tool call. The first fragment of a call carries its `id`, `type`
+    /// and name; later ones only `index` and a piece of the arguments.
+    public struct ToolCallDelta: Codable, Sendable, Equatable {
+        public var index: Int
+        public var id: String?
+        public var type: String?
+        public var function: Function
+
+        public struct Function: Codable, Sendable, Equatable {
+            public var name: String?
+            public var arguments: String?
+        }
+
+        public init(index: Int, id: String? = nil, name: String? = nil, arguments: String?) {
+            self.index = index
+            self.id = id
+            self.type = id == nil ? nil : "function"
+            self.function = Function(name: name, arguments: arguments)
         }
     }
 
@@ -91,10 +128,35 @@ public struct Usage: Codable, Sendable, Equatable {
     public var prompt_tokens: Int
     public var completion_tokens: Int
     public var total_tokens: Int
+    public var prompt_tokens_details: PromptDetails?
+    public var completion_tokens_details: CompletionDetails?
 
-    public init(prompt_tokens: Int, completion_tokens: Int) {
+    public struct PromptDetails: Codable, Sendable, Equatable {
+        public var cached_tokens: Int
+    }
+
+    public struct CompletionDetails: Codable, Sendable, Equatable {
+        public var reasoning_tokens: Int
+    }
+
+    /// `completion_tokens` includes `reasoningTokens`, as in OpenAI's usage.
+    public init(prompt_tokens: Int, completion_tokens: Int, cachedTokens: Int? = nil, reasoningTokens: Int? = nil) {
         self.prompt_tokens = prompt_tokens
         self.completion_tokens = completion_tokens
         self.total_tokens = prompt_tokens + completion_tokens
+        self.prompt_tokens_details = cachedTokens.map { PromptDetails(cached_tokens: $0) }
+        self.completion_tokens_details = reasoningTokens.map { CompletionDetails(reasoning_tokens: $0) }
+    }
+}
+
+/// Identifiers for answers and tool calls the gateway writes itself.
+public enum OpenAIIdentifiers {
+    public static func completion() -> String { "chatcmpl-" + random(24) }
+    public static func toolCall() -> String { "call_" + random(24) }
+
+    public static func random(_ count: Int) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
     }
 }

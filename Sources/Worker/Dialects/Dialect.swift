@@ -24,8 +24,9 @@ struct PreparedRequest {
 protocol ResponseTranslator {
     /// OpenAI `chat.completion.chunk` payloads for one upstream SSE event (none, one or several).
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]]
-    /// Called when the upstream stream ended cleanly; throws if it ended before the answer was complete.
-    mutating func finishStream() throws(GatewayError)
+    /// Called when the upstream stream ended cleanly: the last payloads (a usage chunk, say), or an
+    /// error if the stream ended before the answer was complete.
+    mutating func finishStream() throws(GatewayError) -> [[UInt8]]
     /// The OpenAI response body for a whole upstream answer.
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8]
 }

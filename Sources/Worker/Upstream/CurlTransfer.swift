@@ -178,7 +178,12 @@ final class CurlTransfer: @unchecked Sendable {
         case .streaming:
             if let last = parser.finish(), !forward([last]) { return }
             do {
-                try translator.finishStream()
+                let trailing = try translator.finishStream()
+                if !trailing.isEmpty {
+                    var framed = ByteBuffer()
+                    for payload in trailing { SSEFraming.append(payload, to: &framed) }
+                    engine.emit(.chunk(id: id, framed))
+                }
             } catch {
                 fail(error)
                 return

@@ -2,11 +2,15 @@ import FoundationEssentials
 import Shared
 
 /// Every OpenAI-compatible provider: the client's body goes upstream with the model id unprefixed
-/// and the provider's key as a bearer token; the answer comes back as it is.
+/// and the provider's key as a bearer token; the answer comes back as it is. A provider's
+/// `ProviderQuirks` are applied on the way; a provider without quirks keeps the fast path, where
+/// only the `model` string is spliced and nothing is parsed.
 struct OpenAIDialect: Dialect {
     private let provider: String
     private let chatURL: String
     private let staticHeaders: [String]
+    private let quirks: ProviderQuirks
+    private let reasoning: ReasoningCache?
 
     init(config: ProviderConfig, key: String?) {
         provider = config.name
@@ -17,17 +21,31 @@ struct OpenAIDialect: Dialect {
         if let key { headers.append("Authorization: Bearer \(key)") }
         headers += config.headers.map { "\($0.name): \($0.value)" }
         staticHeaders = headers
+        quirks = config.quirks
+        reasoning = config.quirks.echoReasoning ? ReasoningCache() : nil
     }
 
     func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
-        let rewritten = call.body.withUnsafeReadableBytes {
-            JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: call.model)
+        let body: [UInt8]
+        if quirks.rewritesRequests {
+            guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
+                throw .invalidRequest("The request body is not a valid JSON object.", code: "invalid_json")
+            }
+            request["model"] = .string(call.model)
+            OpenAIRequestQuirks(quirks: quirks, reasoning: reasoning).apply(to: &request)
+            body = JSONValue.object(request).encoded()
+        } else {
+            let rewritten = call.body.withUnsafeReadableBytes {
+                JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: call.model)
+            }
+            guard let rewritten else {
+                throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: "invalid_json")
+            }
+            body = rewritten
         }
-        guard let body = rewritten else {
-            throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: "invalid_json")
-        }
+        let answer = OpenAIAnswerQuirks(reasoningField: quirks.reasoningField, reasoning: reasoning)
         return PreparedRequest(
-            url: chatURL, headers: staticHeaders, body: body, translator: OpenAIPassthrough(provider: provider)
+            url: chatURL, headers: staticHeaders, body: body, translator: OpenAIPassthrough(provider: provider, quirks: answer)
         )
     }
 
@@ -40,10 +58,12 @@ struct OpenAIDialect: Dialect {
 /// that is not a JSON object is refused: a client must never receive a `data:` line it cannot parse.
 struct OpenAIPassthrough: ResponseTranslator {
     let provider: String
+    private var quirks: OpenAIAnswerQuirks
     private var sawDone = false
 
-    init(provider: String) {
+    init(provider: String, quirks: OpenAIAnswerQuirks) {
         self.provider = provider
+        self.quirks = quirks
     }
 
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
@@ -57,20 +77,22 @@ struct OpenAIPassthrough: ResponseTranslator {
         guard JSONObjectProbe.looksLikeObject(event.data) else {
             throw .upstreamInvalid(provider, detail: "a stream event is not a JSON object")
         }
-        return [event.data]
+        return [quirks.isEmpty ? event.data : quirks.event(event.data)]
     }
 
     /// OpenAI-compatible servers end every complete stream with `[DONE]`; a connection closed before
     /// it is a cut stream, even when the HTTP body itself ended cleanly (close-delimited bodies).
-    mutating func finishStream() throws(GatewayError) {
+    mutating func finishStream() throws(GatewayError) -> [[UInt8]] {
         guard sawDone else {
             throw .upstreamUnreachable(provider, detail: "the stream ended before [DONE]")
         }
+        quirks.finishStream()
+        return []
     }
 
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8] {
         try JSONObjectProbe.check(body, provider: provider)
-        return body
+        return quirks.isEmpty ? body : quirks.body(body)
     }
 }
 
