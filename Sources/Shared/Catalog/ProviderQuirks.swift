@@ -75,7 +75,7 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
 extension ProviderQuirks {
     /// Reference §4.1.
     public static let mistral = ProviderQuirks(
-        dropFields: ["store", "service_tier", "metadata", "logit_bias", "logprobs", "top_logprobs", "user"],
+        dropFields: ["store", "service_tier", "metadata", "logit_bias", "logprobs", "top_logprobs", "user", "reasoning_effort"],
         renameFields: ["seed": "random_seed"], developerAsSystem: true, maxTokensField: "max_tokens",
         toolCallIDs: .nineAlphanumerics, messageNames: .toolOnly, stripSchemaKeys: ["strict", "$schema", "$id"],
         requiredToolChoice: "any", dropNulls: true

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+
+/// OpenAI Chat Completions as OpenAI, Mistral and Groq speak it, each with the refusals of the real
+/// service (reference §4.1 and §5.1): Mistral's 9-character tool ids, `random_seed`, no `developer`
+/// role, `extra_forbidden` fields; Groq's refusal of `logprobs`, `name` and more than 4 stop words.
+struct FakeOpenAIProvider {
+    let flavour: FakeProviders.Flavour
+
+    func answer(_ record: FakeProviders.Recorded, body: [String: Any]) -> Response {
+        guard record.header("authorization") == "Bearer \(FakeProviders.key)" else {
+            return error(401, "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")
+        }
+        if let problem = refusal(body) { return error(flavour == .mistral ? 422 : 400, problem, type: "invalid_request_error") }
+        let model = body["model"] as? String ?? ""
+        let messages = body["messages"] as? [[String: Any]] ?? []
+        switch model {
+        case "error-400": return error(400, "Invalid value for 'messages'", type: "invalid_request_error")
+        case "error-401": return error(401, "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")
+        case "error-429": return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "7"])
+        case "error-500": return error(500, "The server had an error", type: "server_error")
+        case "malformed": return FakeReply.json(200, #"{"id": oops"#)
+        default: break
+        }
+        if model == "think-tools", let index = messages.firstIndex(where: { $0["tool_calls"] != nil && $0["reasoning_content"] == nil }) {
+            // What Kimi and DeepSeek answer when an agent drops the reasoning of a tool-call turn.
+            return error(400, "thinking is enabled but reasoning_content is missing in assistant tool call message at index \(index)", type: "invalid_request_error")
+        }
+        let script = FakeScript.forModel(model, afterToolResult: messages.last?["role"] as? String == "tool")
+        let stream = body["stream"] as? Bool ?? false
+        let includeUsage = (body["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
+        return stream ? streamed(script, model: model, includeUsage: includeUsage) : whole(script, model: model)
+    }
+
+    private var reasoningKey: String { flavour == .groq ? "reasoning" : "reasoning_content" }
+
+    private func callID(_ index: Int) -> String {
+        flavour == .mistral ? ["aB3dE5gH7", "Zx9Yw8Vu7"][index] : "call_\(flavour.rawValue)_\(index + 1)"
+    }
+
+    private var usage: [String: Any] {
+        ["prompt_tokens": FakeScript.promptTokens, "completion_tokens": FakeScript.completionTokens,
+         "total_tokens": FakeScript.promptTokens + FakeScript.completionTokens]
+    }
+
+    private func whole(_ script: FakeScript, model: String) -> Response {
+        var message: [String: Any] = ["role": "assistant", "content": script.text.isEmpty ? NSNull() : script.text.joined() as Any]
+        if let reasoning = script.reasoning { message[reasoningKey] = reasoning }
+        if !script.calls.isEmpty {
+            message["tool_calls"] = script.calls.enumerated().map { index, call in
+                ["id": callID(index), "type": "function", "function": ["name": call.name, "arguments": call.arguments]]
+            }
+        }
+        let finish = script.calls.isEmpty ? "stop" : "tool_calls"
+        return FakeReply.json(200, object: [
+            "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": model,
+            "choices": [["index": 0, "message": message, "finish_reason": finish]], "usage": usage,
+        ])
+    }
+
+    private func streamed(_ script: FakeScript, model: String, includeUsage: Bool) -> Response {
+        func chunk(_ delta: [String: Any], finish: String? = nil) -> String {
+            FakeReply.data([
+                "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
+                "choices": [["index": 0, "delta": delta, "finish_reason": finish ?? NSNull() as Any]],
+            ])
+        }
+        var events = [chunk(["role": "assistant", "content": ""])]
+        if let reasoning = script.reasoning { events.append(chunk([reasoningKey: reasoning])) }
+        events += script.text.map { chunk(["content": $0]) }
+        for (index, call) in script.calls.enumerated() {
+            events.append(chunk(["tool_calls": [["index": index, "id": callID(index), "type": "function", "function": ["name": call.name, "arguments": ""]]]]))
+            events += call.pieces.map { chunk(["tool_calls": [["index": index, "function": ["arguments": $0]]]]) }
+        }
+        events.append(chunk([:], finish: script.calls.isEmpty ? "stop" : "tool_calls"))
+        if includeUsage {
+            events.append(FakeReply.data(["id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": [], "usage": usage]))
+        }
+        events.append("data: [DONE]\n\n")
+        return FakeReply.events(events, cutAfter: model == "cut" ? 2 : nil)
+    }
+
+    /// What the real service refuses, as its error message; `nil` when the request is acceptable.
+    private func refusal(_ body: [String: Any]) -> String? {
+        let messages = body["messages"] as? [[String: Any]] ?? []
+        switch flavour {
+        case .openai:
+            return nil
+        case .groq:
+            for field in ["logprobs", "logit_bias", "top_logprobs"] where body[field] != nil {
+                return "property '\(field)' is unsupported"
+            }
+            if let index = messages.firstIndex(where: { $0["name"] != nil }) { return "'messages.\(index)' : property 'name' is unsupported" }
+            if let stop = body["stop"] as? [Any], stop.count > 4 { return "'stop' : maximum 4 items" }
+            return nil
+        case .mistral:
+            let allowed: Set = [
+                "model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format",
+                "tools", "tool_choice", "presence_penalty", "frequency_penalty", "n", "safe_prompt", "parallel_tool_calls",
+                "prediction", "stream_options",
+            ]
+            if let field = body.keys.sorted().first(where: { !allowed.contains($0) }) { return "\(field): Extra inputs are not permitted (extra_forbidden)" }
+            if let field = body.keys.sorted().first(where: { body[$0] is NSNull }) { return "\(field): null is not permitted" }
+            for (index, message) in messages.enumerated() {
+                let role = message["role"] as? String ?? ""
+                guard ["system", "user", "assistant", "tool"].contains(role) else { return "messages[\(index)]: unknown role \(role)" }
+                if role != "tool" && message["name"] != nil { return "messages[\(index)].name: Extra inputs are not permitted" }
+                var ids = ((message["tool_calls"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+                if let id = message["tool_call_id"] as? String { ids.append(id) }
+                for id in ids where !(id.count == 9 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                    return "Tool call id was \(id) but must be a-z, A-Z, 0-9, with a length of 9."
+                }
+            }
+            for tool in body["tools"] as? [[String: Any]] ?? [] where (tool["function"] as? [String: Any])?["strict"] != nil {
+                return "tools.function.strict: Extra inputs are not permitted"
+            }
+            return nil
+        case .gemini, .anthropic:
+            return nil
+        }
+    }
+
+    private func error(_ status: Int, _ message: String, type: String, code: String? = nil, headers: [String: String] = [:]) -> Response {
+        if flavour == .mistral {
+            return FakeReply.json(status, object: ["object": "error", "message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any], headers: headers)
+        }
+        return FakeReply.json(status, object: ["error": ["message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any]], headers: headers)
+    }
+}
