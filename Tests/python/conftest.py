@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_dialects import FakeDialects
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
 FAKE_KEY = "sdk-test-upstream-key"
@@ -87,7 +89,16 @@ def fake_upstream():
 
 
 @pytest.fixture(scope="session")
-def gateway(fake_upstream):
+def fake_dialects():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeDialects)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def gateway(fake_upstream, fake_dialects):
     workdir = Path(tempfile.mkdtemp(prefix="orchestra-sdk-"))
     disabled = "".join(f"[providers.{name}]\nenabled = false\n" for name in BUILTINS)
     config = workdir / "config.toml"
@@ -102,6 +113,16 @@ api_key_env = "SDK_FAKE_KEY"
 [providers.nokey]
 base_url = "{fake_upstream}"
 api_key_env = "SDK_MISSING_KEY"
+
+[providers.gem]
+dialect = "gemini"
+base_url = "{fake_dialects}/gemini/v1beta"
+api_key_env = "SDK_FAKE_KEY"
+
+[providers.anth]
+dialect = "anthropic"
+base_url = "{fake_dialects}/anthropic"
+api_key_env = "SDK_FAKE_KEY"
 """)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "SDK_MISSING_KEY"}
     env["SDK_FAKE_KEY"] = FAKE_KEY

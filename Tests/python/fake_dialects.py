@@ -1,0 +1,100 @@
+"""Gemini-native and Anthropic-Messages upstreams for the SDK tests, in their real wire formats.
+
+Both play one tool-calling conversation: the first turn calls `get_weather`, and a turn that carries
+the tool's result gets a text answer. Each refuses a replay the real service would refuse: Gemini a
+function call without the thought signature it issued, Anthropic a tool result with an unknown id.
+"""
+import json
+from http.server import BaseHTTPRequestHandler
+
+SIGNATURE = "CiQBpy+sig/weather=="
+ANSWER = "It is 21 degrees in Paris."
+
+
+class FakeDialects(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def _json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self, events):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for name, payload in events:
+            prefix = f"event: {name}\n".encode() if name else b""
+            self.wfile.write(prefix + b"data: " + json.dumps(payload).encode() + b"\n\n")
+            self.wfile.flush()
+        self.close_connection = True
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        request = json.loads(self.rfile.read(length))
+        FakeDialects.seen.append({"path": self.path, "headers": dict(self.headers), "body": request})
+        if self.path.startswith("/gemini/"):
+            return self.gemini(request)
+        if self.path == "/anthropic/v1/messages":
+            return self.anthropic(request)
+        return self._json(404, {"error": {"message": "no such path"}})
+
+    def gemini(self, request):
+        stream = ":streamGenerateContent" in self.path
+        contents = request["contents"]
+        answered = any("functionResponse" in part for part in contents[-1]["parts"])
+        if answered:
+            call = contents[-2]["parts"][0]
+            if call.get("thoughtSignature") != SIGNATURE:
+                return self._json(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
+                                                  "message": "Function call is missing a thought_signature in functionCall parts."}})
+            parts = [{"text": ANSWER}]
+        else:
+            parts = [{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}, "thoughtSignature": SIGNATURE}]
+        response = {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
+                    "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 4, "totalTokenCount": 13}}
+        if stream:
+            return self._events([(None, response)])
+        return self._json(200, response)
+
+    def anthropic(self, request):
+        last = request["messages"][-1]["content"]
+        results = [block for block in last if block.get("type") == "tool_result"]
+        if results and results[0]["tool_use_id"] != "toolu_py_1":
+            return self._json(400, {"type": "error", "error": {"type": "invalid_request_error",
+                                                              "message": "unexpected tool_use_id in tool_result"}})
+        if results:
+            blocks = [{"type": "text", "text": ANSWER}]
+            stop = "end_turn"
+        else:
+            blocks = [{"type": "tool_use", "id": "toolu_py_1", "name": "get_weather", "input": {"city": "Paris"}}]
+            stop = "tool_use"
+        usage = {"input_tokens": 9, "output_tokens": 4}
+        if not request.get("stream"):
+            return self._json(200, {"id": "msg_py", "type": "message", "role": "assistant", "model": request["model"],
+                                    "content": blocks, "stop_reason": stop, "usage": usage})
+        events = [("message_start", {"type": "message_start", "message": {
+            "id": "msg_py", "type": "message", "role": "assistant", "model": request["model"], "content": [],
+            "stop_reason": None, "usage": {"input_tokens": 9, "output_tokens": 1}}})]
+        block = blocks[0]
+        if block["type"] == "text":
+            events.append(("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}))
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ANSWER}}))
+        else:
+            events.append(("content_block_start", {"type": "content_block_start", "index": 0,
+                                                    "content_block": {**block, "input": {}}}))
+            for piece in ['{"city": ', '"Paris"}']:
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                       "delta": {"type": "input_json_delta", "partial_json": piece}}))
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
+        events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 4}}))
+        events.append(("message_stop", {"type": "message_stop"}))
+        return self._events(events)
