@@ -321,7 +321,7 @@ struct DialectConformanceTests {
         }
     }
 
-    @Test("reasoning: thoughts come back as reasoning_content from every dialect (Groq's `reasoning` renamed), thought tokens counted")
+    @Test("reasoning: thoughts come back as reasoning_content from every dialect (Groq's `reasoning` and Magistral's blocks too), thought tokens counted")
     func reasoning() async throws {
         let request: [String: Any] = ["messages": [["role": "user", "content": "Think, then answer."]], "reasoning_effort": "low"]
         try await DialectGateway.run { gateway in
@@ -352,7 +352,7 @@ struct DialectConformanceTests {
         }
     }
 
-    @Test("reasoning echo: a tool-call turn replayed without its reasoning_content gets it re-attached upstream")
+    @Test("reasoning echo: a tool-call turn replayed without its reasoning gets it re-attached upstream (reasoning_content; Anthropic's signed thinking)")
     func reasoningEcho() async throws {
         let first: [String: Any] = ["messages": [["role": "user", "content": "Weather in Paris?"]], "tools": [Self.weatherTool]]
         try await DialectGateway.run { gateway in
@@ -368,6 +368,20 @@ struct DialectConformanceTests {
                 #expect(answer.status == 200, "stream=\(stream): \(answer.error ?? [:])")
                 let replayed = (gateway.fakes.last(.openai)?.body["messages"] as? [[String: Any]])?[1]
                 #expect(replayed?["reasoning_content"] as? String == "I should call the tool.")
+            }
+            // Anthropic with thinking on: the signed thinking block of the tool-use turn goes back first.
+            let thinkingFirst = first.merging(["reasoning_effort": "low"]) { $1 }
+            for stream in [true, false] {
+                let turn = await gateway.chat(.anthropic, model: "think-tools", stream: stream, thinkingFirst)
+                #expect(turn.reasoning == "I should call the tool.")
+                var followUp = thinkingFirst
+                followUp["messages"] = (first["messages"] as! [[String: Any]]) + [
+                    turn.assistantMessage, ["role": "tool", "tool_call_id": turn.calls.first?.id ?? "", "content": "21"],
+                ]
+                let answer = await gateway.chat(.anthropic, model: "think-tools", followUp)
+                #expect(answer.status == 200, "anthropic stream=\(stream): \(answer.error ?? [:])")
+                let replayed = (gateway.fakes.last(.anthropic)?.body["messages"] as? [[String: Any]])?[1]["content"] as? [[String: Any]]
+                #expect(replayed?.first?["type"] as? String == "thinking" && replayed?.first?["thinking"] as? String == "I should call the tool.")
             }
             // The same replay to a provider without the echo quirk is refused by the upstream, as Kimi would.
             let turn = await gateway.chat(.groq, model: "think-tools", first)

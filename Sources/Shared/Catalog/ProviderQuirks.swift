@@ -43,12 +43,15 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
     public var echoReasoning: Bool
     /// The answer field the provider uses for reasoning text, renamed to `reasoning_content` on the way out.
     public var reasoningField: String?
+    /// Answers may carry `content` as a list of `text` and `thinking` blocks (Mistral's Magistral):
+    /// flattened to a `content` string and `reasoning_content` on the way out.
+    public var contentBlocks: Bool
 
     public init(
         dropFields: [String] = [], renameFields: [String: String] = [:], developerAsSystem: Bool = false,
         maxTokensField: String? = nil, toolCallIDs: ToolCallIDs = .any, messageNames: MessageNames = .keep,
         stripSchemaKeys: [String] = [], maxStopSequences: Int? = nil, requiredToolChoice: String? = nil,
-        dropNulls: Bool = false, echoReasoning: Bool = false, reasoningField: String? = nil
+        dropNulls: Bool = false, echoReasoning: Bool = false, reasoningField: String? = nil, contentBlocks: Bool = false
     ) {
         self.dropFields = dropFields
         self.renameFields = renameFields
@@ -62,12 +65,14 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
         self.dropNulls = dropNulls
         self.echoReasoning = echoReasoning
         self.reasoningField = reasoningField
+        self.contentBlocks = contentBlocks
     }
 
     /// Requests need rewriting (not just the model id swapped).
     public var rewritesRequests: Bool {
         var plain = self
         plain.reasoningField = nil
+        plain.contentBlocks = false
         return plain != ProviderQuirks()
     }
 }
@@ -78,7 +83,7 @@ extension ProviderQuirks {
         dropFields: ["store", "service_tier", "metadata", "logit_bias", "logprobs", "top_logprobs", "user", "reasoning_effort"],
         renameFields: ["seed": "random_seed"], developerAsSystem: true, maxTokensField: "max_tokens",
         toolCallIDs: .nineAlphanumerics, messageNames: .toolOnly, stripSchemaKeys: ["strict", "$schema", "$id"],
-        requiredToolChoice: "any", dropNulls: true
+        requiredToolChoice: "any", dropNulls: true, contentBlocks: true
     )
     /// Reference §5.1: 400 on logprobs, logit_bias, top_logprobs, `messages[].name`; at most 4 stop words.
     public static let groq = ProviderQuirks(

@@ -97,6 +97,15 @@ struct FakeAnthropicProvider {
             }
         }
         guard let messages = body["messages"] as? [[String: Any]], !messages.isEmpty else { return "messages: Field required" }
+        if (body["thinking"] as? [String: Any])?["type"] as? String == "enabled" {
+            for (index, message) in messages.enumerated() {
+                let blocks = message["content"] as? [[String: Any]] ?? []
+                guard blocks.contains(where: { $0["type"] as? String == "tool_use" }) else { continue }
+                guard blocks.first?["type"] as? String == "thinking", blocks.first?["signature"] as? String == "fake-signature" else {
+                    return "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, but found `\(blocks.first?["type"] ?? "")`. When `thinking` is enabled, a final `assistant` message must start with a thinking block."
+                }
+            }
+        }
         var previousToolUses: Set<String> = []
         for (index, message) in messages.enumerated() {
             let role = message["role"] as? String ?? ""
@@ -121,6 +130,8 @@ struct FakeAnthropicProvider {
                     guard previousToolUses.contains(block["tool_use_id"] as? String ?? "") else {
                         return "messages.\(index): unexpected `tool_use_id` found in `tool_result` blocks. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
                     }
+                case "thinking":
+                    guard role == "assistant", block["signature"] is String else { return "messages.\(index): thinking blocks need a signature" }
                 case "image":
                     guard let source = block["source"] as? [String: Any], ["base64", "url"].contains(source["type"] as? String ?? "") else {
                         return "messages.\(index): image source must be base64 or url"

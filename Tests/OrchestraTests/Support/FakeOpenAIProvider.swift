@@ -45,7 +45,17 @@ struct FakeOpenAIProvider {
 
     private func whole(_ script: FakeScript, model: String) -> Response {
         var message: [String: Any] = ["role": "assistant", "content": script.text.isEmpty ? NSNull() : script.text.joined() as Any]
-        if let reasoning = script.reasoning { message[reasoningKey] = reasoning }
+        if let reasoning = script.reasoning {
+            if flavour == .mistral {
+                // Magistral answers its thinking as content blocks.
+                message["content"] = [
+                    ["type": "thinking", "thinking": [["type": "text", "text": reasoning]]],
+                    ["type": "text", "text": script.text.joined()],
+                ]
+            } else {
+                message[reasoningKey] = reasoning
+            }
+        }
         if !script.calls.isEmpty {
             message["tool_calls"] = script.calls.enumerated().map { index, call in
                 ["id": callID(index), "type": "function", "function": ["name": call.name, "arguments": call.arguments]]
@@ -66,7 +76,12 @@ struct FakeOpenAIProvider {
             ])
         }
         var events = [chunk(["role": "assistant", "content": ""])]
-        if let reasoning = script.reasoning { events.append(chunk([reasoningKey: reasoning])) }
+        if let reasoning = script.reasoning {
+            let delta: [String: Any] = flavour == .mistral
+                ? ["content": [["type": "thinking", "thinking": [["type": "text", "text": reasoning]]]]]
+                : [reasoningKey: reasoning]
+            events.append(chunk(delta))
+        }
         events += script.text.map { chunk(["content": $0]) }
         for (index, call) in script.calls.enumerated() {
             events.append(chunk(["tool_calls": [["index": index, "id": callID(index), "type": "function", "function": ["name": call.name, "arguments": ""]]]]))

@@ -10,6 +10,7 @@ struct AnthropicDialect: Dialect {
     private let messagesURL: String
     private let staticHeaders: [String]
     private let models: [ModelInfo]
+    private let thinking = ToolCallMemory<ThinkingBlock>()
 
     init(config: ProviderConfig, key: String?) {
         provider = config.name
@@ -26,7 +27,9 @@ struct AnthropicDialect: Dialect {
     func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         let request = try ChatRequest.decode(Array(call.body.readableBytesView))
         let defaultMaxTokens = min(models.first { $0.id == call.model }?.maxOutput ?? 4096, 32_768)
-        let translated = try AnthropicRequestTranslator(provider: provider, model: call.model, defaultMaxTokens: defaultMaxTokens)
+        let translated = try AnthropicRequestTranslator(
+            provider: provider, model: call.model, defaultMaxTokens: defaultMaxTokens, thinking: thinking
+        )
             .translate(request, stream: call.stream)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -35,7 +38,9 @@ struct AnthropicDialect: Dialect {
         }
         return PreparedRequest(
             url: messagesURL, headers: staticHeaders, body: Array(body),
-            translator: AnthropicResponseTranslator(provider: provider, model: call.model, includeUsage: request.wantsStreamUsage)
+            translator: AnthropicResponseTranslator(
+                provider: provider, model: call.model, includeUsage: request.wantsStreamUsage, thinking: thinking
+            )
         )
     }
 

@@ -10,8 +10,11 @@ struct AnthropicRequestTranslator {
     let model: String
     /// Used when the client sets no output limit (`max_tokens` is required by Anthropic).
     let defaultMaxTokens: Int
+    /// Thinking blocks of earlier answers, by tool-use id.
+    let thinking: ToolCallMemory<ThinkingBlock>
 
     func translate(_ request: ChatRequest, stream: Bool) throws(GatewayError) -> AnthropicRequest {
+        let budget = try thinkingBudget(request.reasoning_effort)
         var system: [String] = []
         var messages: [AnthropicMessage] = []
         for (index, message) in request.messages.enumerated() {
@@ -29,6 +32,9 @@ struct AnthropicRequestTranslator {
                         call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments"
                     )
                     blocks.append(AnthropicBlock(type: "tool_use", id: Self.toolID(call.id), name: call.function.name, input: input))
+                }
+                if budget != nil, let first = message.tool_calls?.first, let remembered = thinking.value(forToolCall: Self.toolID(first.id)) {
+                    blocks.insert(remembered.block, at: 0)
                 }
                 if !blocks.isEmpty { Self.append(role: "assistant", blocks: blocks, to: &messages) }
             case "tool", "function":
@@ -63,11 +69,7 @@ struct AnthropicRequestTranslator {
         default:
             break
         }
-        if let effort = request.reasoning_effort, effort != "none" {
-            let budgets = ["minimal": 1024, "low": 1024, "medium": 4096, "high": 16384]
-            guard let budget = budgets[effort] else {
-                throw .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: "invalid_value", param: "reasoning_effort")
-            }
+        if let budget {
             out.thinking = AnthropicRequest.Thinking(budget_tokens: budget)
             // The budget counts against max_tokens, and thinking allows no sampling overrides.
             out.max_tokens = max(out.max_tokens, budget + 1024)
@@ -76,6 +78,16 @@ struct AnthropicRequestTranslator {
         }
         out.system = system.isEmpty ? nil : system.joined(separator: "\n\n")
         return out
+    }
+
+    /// `reasoning_effort` → a thinking budget in tokens; `nil` leaves thinking off.
+    private func thinkingBudget(_ effort: String?) throws(GatewayError) -> Int? {
+        guard let effort, effort != "none" else { return nil }
+        let budgets = ["minimal": 1024, "low": 1024, "medium": 4096, "high": 16384]
+        guard let budget = budgets[effort] else {
+            throw .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: "invalid_value", param: "reasoning_effort")
+        }
+        return budget
     }
 
     /// Anthropic tool ids allow `[A-Za-z0-9_-]` only; ids minted elsewhere are mapped the same way

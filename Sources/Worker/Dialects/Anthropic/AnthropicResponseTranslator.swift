@@ -15,11 +15,15 @@ struct AnthropicResponseTranslator: ResponseTranslator {
     private var jsonBlocks: Set<Int> = []
     private var inputTokens: AnthropicUsage?
     private var outputTokens = 0
+    private let thinking: ToolCallMemory<ThinkingBlock>
+    private var streamedThinking = ThinkingBlock(thinking: "", signature: "")
+    private var streamedToolIDs: [String] = []
 
-    init(provider: String, model: String, includeUsage: Bool) {
+    init(provider: String, model: String, includeUsage: Bool, thinking: ToolCallMemory<ThinkingBlock>) {
         self.provider = provider
         self.includeUsage = includeUsage
         self.writer = AnswerWriter(model: model)
+        self.thinking = thinking
     }
 
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
@@ -44,7 +48,9 @@ struct AnthropicResponseTranslator: ResponseTranslator {
             case "tool_use":
                 let position = toolIndexByBlock.count
                 toolIndexByBlock[index] = position
-                let delta = ChatCompletionChunk.ToolCallDelta(index: position, id: block.id ?? OpenAIIdentifiers.toolCall(), name: block.name, arguments: "")
+                let id = block.id ?? OpenAIIdentifiers.toolCall()
+                streamedToolIDs.append(id)
+                let delta = ChatCompletionChunk.ToolCallDelta(index: position, id: id, name: block.name, arguments: "")
                 return [writer.chunk(.init(tool_calls: [delta]))]
             case "text":
                 guard let text = block.text, !text.isEmpty else { return [] }
@@ -58,7 +64,11 @@ struct AnthropicResponseTranslator: ResponseTranslator {
             case "text_delta":
                 return delta.text.map { [writer.chunk(.init(content: $0))] } ?? []
             case "thinking_delta":
+                streamedThinking.thinking += delta.thinking ?? ""
                 return delta.thinking.map { [writer.chunk(.init(reasoning_content: $0))] } ?? []
+            case "signature_delta":
+                streamedThinking.signature += delta.signature ?? ""
+                return []
             case "input_json_delta":
                 guard let fragment = delta.partial_json, !fragment.isEmpty else { return [] }
                 if jsonBlocks.contains(index) { return [writer.chunk(.init(content: fragment))] }
@@ -87,6 +97,7 @@ struct AnthropicResponseTranslator: ResponseTranslator {
         guard stopped || finished else {
             throw .upstreamUnreachable(provider, detail: "the stream ended before message_stop")
         }
+        if !streamedThinking.signature.isEmpty { thinking.remember(streamedThinking, forToolCalls: streamedToolIDs) }
         var out: [[UInt8]] = []
         if !finished { out.append(writer.chunk(.init(), finish: "stop")) }
         if includeUsage { out.append(writer.usageChunk(Self.usage(inputTokens, output: outputTokens))) }
@@ -105,11 +116,14 @@ struct AnthropicResponseTranslator: ResponseTranslator {
         }
         var text = ""
         var reasoning = ""
+        var signed: ThinkingBlock?
         var calls: [ToolCall] = []
         for block in blocks {
             switch block.type {
             case "text": text += block.text ?? ""
-            case "thinking": reasoning += block.thinking ?? ""
+            case "thinking":
+                reasoning += block.thinking ?? ""
+                if let signature = block.signature { signed = ThinkingBlock(thinking: block.thinking ?? "", signature: signature) }
             case "tool_use" where block.name == AnthropicRequestTranslator.jsonTool:
                 text += ToolArguments.text(block.input)
             case "tool_use":
@@ -117,6 +131,7 @@ struct AnthropicResponseTranslator: ResponseTranslator {
             default: break
             }
         }
+        if let signed, !calls.isEmpty { thinking.remember(signed, forToolCalls: calls.map(\.id)) }
         let message = ChatMessage(
             role: "assistant", content: text.isEmpty && !calls.isEmpty ? nil : text,
             reasoning_content: reasoning.isEmpty ? nil : reasoning, tool_calls: calls.isEmpty ? nil : calls

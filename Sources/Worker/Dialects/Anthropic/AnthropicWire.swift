@@ -124,6 +124,7 @@ struct AnthropicStreamEvent: Decodable {
         var text: String?
         var partial_json: String?
         var thinking: String?
+        var signature: String?
         var stop_reason: String?
     }
 
@@ -139,4 +140,18 @@ struct AnthropicStreamEvent: Decodable {
     var delta: Delta?
     var usage: AnthropicUsage?
     var error: ErrorBody?
+}
+
+/// A signed thinking block, kept so a replayed tool-use turn can carry it again: with thinking on,
+/// Anthropic refuses an assistant tool-use turn that does not start with its thinking block.
+struct ThinkingBlock: Sendable {
+    var thinking: String
+    var signature: String
+
+    var block: AnthropicBlock {
+        var block = AnthropicBlock(type: "thinking")
+        block.thinking = thinking
+        block.signature = signature
+        return block
+    }
 }

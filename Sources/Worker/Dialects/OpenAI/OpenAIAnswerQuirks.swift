@@ -2,29 +2,39 @@ import FoundationEssentials
 import Shared
 
 /// The answer-side quirks of an OpenAI-compatible provider: reasoning published under another
-/// name (`reasoning` on Groq, Cerebras, OpenRouter) is renamed `reasoning_content`, and the
-/// reasoning of tool-calling turns is remembered for `ReasoningCache`.
+/// name (`reasoning` on Groq, Cerebras, OpenRouter) or as content blocks (Magistral) becomes
+/// `reasoning_content`, and the reasoning of tool-calling turns is remembered for `ReasoningCache`.
 struct OpenAIAnswerQuirks {
     let reasoningField: String?
+    let contentBlocks: Bool
     let reasoning: ReasoningCache?
-    private let fieldPattern: [UInt8]
+    /// Byte patterns whose presence means an answer needs rewriting; answers without them are not parsed.
+    private let patterns: [[UInt8]]
     private var streamedReasoning = ""
     private var streamedToolCalls: [String] = []
 
-    init(reasoningField: String?, reasoning: ReasoningCache?) {
+    init(reasoningField: String?, contentBlocks: Bool, reasoning: ReasoningCache?) {
         self.reasoningField = reasoningField
+        self.contentBlocks = contentBlocks
         self.reasoning = reasoning
-        self.fieldPattern = Array("\"\(reasoningField ?? "")\"".utf8)
+        var patterns: [[UInt8]] = []
+        if let reasoningField { patterns.append(Array("\"\(reasoningField)\"".utf8)) }
+        if contentBlocks { patterns.append(Array(#""type":"#.utf8)) }
+        self.patterns = patterns
     }
 
-    var isEmpty: Bool { reasoningField == nil && reasoning == nil }
+    var isEmpty: Bool { patterns.isEmpty && reasoning == nil }
 
-    /// One stream event's JSON, rewritten if needed. Most events contain neither pattern and are
-    /// returned untouched without being parsed.
+    private func needsRewrite(_ data: [UInt8]) -> Bool {
+        patterns.contains { data.firstRange(of: $0) != nil }
+    }
+
+    /// One stream event's JSON, rewritten if needed. Most events contain none of the patterns and
+    /// are returned untouched without being parsed.
     mutating func event(_ data: [UInt8]) -> [UInt8] {
         var data = data
-        if reasoningField != nil, data.firstRange(of: fieldPattern) != nil {
-            data = renamed(data, container: "delta")
+        if needsRewrite(data) {
+            data = normalised(data, container: "delta")
         }
         if reasoning != nil,
            data.firstRange(of: Array(#""reasoning_content""#.utf8)) != nil || data.firstRange(of: Array(#""tool_calls""#.utf8)) != nil,
@@ -39,32 +49,61 @@ struct OpenAIAnswerQuirks {
 
     /// The stream ended: its reasoning now belongs to its tool calls.
     func finishStream() {
+        guard !streamedReasoning.isEmpty else { return }
         reasoning?.remember(streamedReasoning, forToolCalls: streamedToolCalls)
     }
 
     func body(_ data: [UInt8]) -> [UInt8] {
         var data = data
-        if reasoningField != nil, data.firstRange(of: fieldPattern) != nil {
-            data = renamed(data, container: "message")
+        if needsRewrite(data) {
+            data = normalised(data, container: "message")
         }
         if let reasoning, let answer = try? JSONDecoder().decode(AnswerProbe.self, from: Data(data)),
-           let message = answer.choices?.first?.message, let text = message.reasoning_content {
+           let message = answer.choices?.first?.message, let text = message.reasoning_content, !text.isEmpty {
             reasoning.remember(text, forToolCalls: (message.tool_calls ?? []).compactMap(\.id))
         }
         return data
     }
 
-    private func renamed(_ data: [UInt8], container: String) -> [UInt8] {
-        guard let field = reasoningField, case .object(var answer) = try? JSONValue.decode(data),
-              case .array(let choices) = answer["choices"] else { return data }
+    private func normalised(_ data: [UInt8], container: String) -> [UInt8] {
+        guard case .object(var answer) = try? JSONValue.decode(data), case .array(let choices) = answer["choices"] else { return data }
         answer["choices"] = .array(choices.map { choice in
-            guard case .object(var choice) = choice, case .object(var inner) = choice[container],
-                  let value = inner.removeValue(forKey: field) else { return choice }
-            if inner["reasoning_content"] == nil, case .string = value { inner["reasoning_content"] = value }
+            guard case .object(var choice) = choice, case .object(var inner) = choice[container] else { return choice }
+            var thoughts = ""
+            if let field = reasoningField, case .string(let text)? = inner.removeValue(forKey: field) { thoughts += text }
+            if contentBlocks, case .array(let blocks) = inner["content"] {
+                let (text, thinking) = Self.flatten(blocks)
+                thoughts += thinking
+                inner["content"] = text.isEmpty && container == "delta" ? nil : .string(text)
+            }
+            if !thoughts.isEmpty {
+                inner["reasoning_content"] = .string((inner["reasoning_content"]?.stringValue ?? "") + thoughts)
+            }
             choice[container] = .object(inner)
             return .object(choice)
         })
         return JSONValue.object(answer).encoded()
+    }
+
+    /// Magistral's blocks: `{"type":"text","text"}` and `{"type":"thinking","thinking":[{"type":"text","text"}]}`.
+    private static func flatten(_ blocks: [JSONValue]) -> (text: String, thinking: String) {
+        var text = ""
+        var thinking = ""
+        for block in blocks {
+            switch block["type"]?.stringValue {
+            case "text":
+                text += block["text"]?.stringValue ?? ""
+            case "thinking":
+                switch block["thinking"] {
+                case .string(let value): thinking += value
+                case .array(let parts): thinking += parts.compactMap { $0["text"]?.stringValue }.joined()
+                default: break
+                }
+            default:
+                break
+            }
+        }
+        return (text, thinking)
     }
 
     private struct ToolCallProbe: Decodable { var id: String? }

@@ -43,7 +43,9 @@ struct OpenAIDialect: Dialect {
             }
             body = rewritten
         }
-        let answer = OpenAIAnswerQuirks(reasoningField: quirks.reasoningField, reasoning: reasoning)
+        let answer = OpenAIAnswerQuirks(
+            reasoningField: quirks.reasoningField, contentBlocks: quirks.contentBlocks, reasoning: reasoning
+        )
         return PreparedRequest(
             url: chatURL, headers: staticHeaders, body: body, translator: OpenAIPassthrough(provider: provider, quirks: answer)
         )

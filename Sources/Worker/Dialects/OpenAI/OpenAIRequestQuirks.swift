@@ -41,7 +41,7 @@ struct OpenAIRequestQuirks {
         }
         if let reasoning, role == "assistant", message["reasoning_content"] == nil,
            case .array(let calls) = message["tool_calls"], let first = calls.first?["id"]?.stringValue,
-           let remembered = reasoning.reasoning(forToolCall: first) {
+           let remembered = reasoning.value(forToolCall: first) {
             message["reasoning_content"] = .string(remembered)
         }
         if quirks.toolCallIDs == .nineAlphanumerics {
