@@ -39,12 +39,26 @@ struct ConfigCommandTests {
             [providers.local.models."llama3.1:8b"]
             context_length = 131072
             tools = true
+
+            [providers.local.quirks]
+            drop_fields = ["logprobs"]
+            rename_fields = { seed = "random_seed" }
+            echo_reasoning = true
+
+            [providers.claude]
+            dialect = "anthropic"
+            base_url = "https://api.anthropic.com"
+            api_key_env = "ANTHROPIC_API_KEY"
             """)
         #expect(result.status == 0)
         #expect(result.output.contains("listen: 0.0.0.0:9000"))
         #expect(result.output.contains("key=file:/etc/orchestra/mistral.key"))
         #expect(result.output.contains("key=env:GROQ_API_KEY"))
         #expect(result.output.contains("local [enabled ] dialect=openai base_url=http://127.0.0.1:11434/v1"))
+        #expect(result.output.contains("quirks: drop_fields=logprobs rename seed->random_seed echo_reasoning"))
+        #expect(result.output.contains("tool_call_ids=9-alphanumeric"), "Mistral's built-in quirks are shown")
+        #expect(result.output.contains("claude [enabled ] dialect=anthropic base_url=https://api.anthropic.com"))
+        #expect(result.output.contains("gemini [enabled ] dialect=gemini"))
         #expect(result.output.contains("configuration OK"))
     }
 
@@ -63,6 +77,10 @@ struct ConfigCommandTests {
             ("[providers.groq.models.x]\ninput_price = -1\n", "providers.groq.models.x.input_price: must not be negative"),
             ("[providers.groq]\nheaders = { Authorization = \"Bearer x\" }\n", "providers.groq.headers.Authorization: credentials never go in headers"),
             ("[server\n", "invalid TOML at line 1"),
+            ("[providers.mine]\nbase_url = \"http://x\"\ndialect = \"cohere\"\n", "providers.mine.dialect: unknown dialect \"cohere\" (known: openai, gemini, anthropic, demo)"),
+            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_feilds = [\"n\"] }\n", "providers.mine.quirks.drop_feilds: unknown key"),
+            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_fields = \"n\" }\n", "providers.mine.quirks.drop_fields: expected an array of strings"),
+            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { tool_call_ids = \"short\" }\n", "providers.mine.quirks.tool_call_ids: expected one of \"any\", \"9-alphanumeric\""),
         ]
     )
     func badConfig(config: String, expected: String) async throws {

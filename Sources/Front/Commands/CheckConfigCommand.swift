@@ -20,6 +20,9 @@ struct CheckConfigCommand: ParsableCommand {
         for provider in config.providers {
             let state = provider.enabled ? "enabled " : "disabled"
             print("  \(provider.name) [\(state)] dialect=\(provider.dialect.rawValue) base_url=\(provider.baseURL) key=\(provider.key.displayValue) models=\(provider.models.count)")
+            if provider.dialect == .openai, provider.quirks != ProviderQuirks() {
+                print("    quirks: \(provider.quirks.summary)")
+            }
             for header in provider.headers {
                 print("    header \(header.name): \(header.value)")
             }

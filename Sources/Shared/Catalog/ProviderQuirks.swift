@@ -107,3 +107,24 @@ extension ProviderQuirks {
     /// OpenRouter speaks `reasoning`; everything else passes.
     public static let openrouter = ProviderQuirks(reasoningField: "reasoning")
 }
+
+extension ProviderQuirks {
+    /// One line in config syntax, for `orchestra check-config`.
+    public var summary: String {
+        var parts: [String] = []
+        if !dropFields.isEmpty { parts.append("drop_fields=\(dropFields.joined(separator: ","))") }
+        for (from, to) in renameFields.sorted(by: { $0.key < $1.key }) { parts.append("rename \(from)->\(to)") }
+        if developerAsSystem { parts.append("developer_as_system") }
+        if let maxTokensField { parts.append("max_tokens_field=\(maxTokensField)") }
+        if toolCallIDs != .any { parts.append("tool_call_ids=\(toolCallIDs.rawValue)") }
+        if messageNames != .keep { parts.append("message_names=\(messageNames.rawValue)") }
+        if !stripSchemaKeys.isEmpty { parts.append("strip_schema_keys=\(stripSchemaKeys.joined(separator: ","))") }
+        if let maxStopSequences { parts.append("max_stop_sequences=\(maxStopSequences)") }
+        if let requiredToolChoice { parts.append("required_tool_choice=\(requiredToolChoice)") }
+        if dropNulls { parts.append("drop_nulls") }
+        if echoReasoning { parts.append("echo_reasoning") }
+        if let reasoningField { parts.append("reasoning_field=\(reasoningField)") }
+        if contentBlocks { parts.append("content_blocks") }
+        return parts.joined(separator: " ")
+    }
+}
