@@ -44,6 +44,27 @@ api_key_env = "BENCH_UPSTREAM_KEY"
 [providers.benchstream]
 base_url = "http://127.0.0.1:$UPSTREAM_PORT/stream/v1"
 api_key_env = "BENCH_UPSTREAM_KEY"
+# Translation cost: the same answers in Gemini's and Anthropic's dialects, and OpenAI with Mistral-like quirks.
+[providers.gem]
+dialect = "gemini"
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/gem/v1beta"
+api_key_env = "BENCH_UPSTREAM_KEY"
+[providers.anth]
+dialect = "anthropic"
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/anth"
+api_key_env = "BENCH_UPSTREAM_KEY"
+[providers.anthstream]
+dialect = "anthropic"
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/anthstream"
+api_key_env = "BENCH_UPSTREAM_KEY"
+[providers.quirky]
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/v1"
+api_key_env = "BENCH_UPSTREAM_KEY"
+quirks = { drop_fields = ["store"], rename_fields = { seed = "random_seed" }, developer_as_system = true, drop_nulls = true }
+[providers.quirkystream]
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/stream/v1"
+api_key_env = "BENCH_UPSTREAM_KEY"
+quirks = { drop_fields = ["store"], rename_fields = { seed = "random_seed" }, developer_as_system = true, drop_nulls = true }
 TOML
 BENCH_UPSTREAM_KEY=bench-key .build/release/orchestra serve --config "$dir/config.toml" 2>"$dir/gateway.log" &
 gateway_pid=$!
@@ -86,6 +107,22 @@ for mode in json sse; do
         awk -v m="$mode" -v c="$conns" -v dr="$d_rps" -v pr="$p_rps" -v or="$o_rps" -v dp="$d_p50" -v pp="$p_p50" -v op="$o_p50" -v o99="$o_p99" \
             'BEGIN { printf "| %s | %d | %d | %d | %d | %.0f%% | %.3f | %.3f | %.3f | %.3f | %.3f |\n", m, c, dr, pr, or, (pr > 0 ? 100 * or / pr : 0), dp, pp, op, op - dp, o99 }'
     done
+done
+
+echo
+echo "Translation cost through Orchestra, 16 connections: req/s and p50 ms, and each dialect as a share of passthrough."
+echo
+echo "| mode | passthrough | OpenAI + quirks | Gemini native | Anthropic Messages | quirks / passthrough | Gemini / passthrough | Anthropic / passthrough |"
+echo "|---|---|---|---|---|---|---|---|"
+gw="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+for mode in json sse; do
+    if [ "$mode" = json ]; then stream=0; pass=bench; quirky=quirky; anth=anth; else stream=1; pass=benchstream; quirky=quirkystream; anth=anthstream; fi
+    read -r a_rps a_p50 _ < <(run "$gw" "$pass/model" "$stream" 16)
+    read -r q_rps q_p50 _ < <(run "$gw" "$quirky/model" "$stream" 16)
+    read -r g_rps g_p50 _ < <(run "$gw" "gem/model" "$stream" 16)
+    read -r n_rps n_p50 _ < <(run "$gw" "$anth/model" "$stream" 16)
+    awk -v m="$mode" -v a="$a_rps" -v ap="$a_p50" -v q="$q_rps" -v qp="$q_p50" -v g="$g_rps" -v gp="$g_p50" -v n="$n_rps" -v np="$n_p50" \
+        'BEGIN { printf "| %s | %d (%.3f) | %d (%.3f) | %d (%.3f) | %d (%.3f) | %.0f%% | %.0f%% | %.0f%% |\n", m, a, ap, q, qp, g, gp, n, np, 100 * q / a, 100 * g / a, 100 * n / a }'
 done
 
 front_rss=$(peak_rss_kb "$gateway_pid")

@@ -15,7 +15,8 @@ struct DialectConformanceTests {
             "name": "get_weather", "description": "Current weather", "strict": true,
             "parameters": [
                 "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false,
-                "properties": ["city": ["type": "string", "description": "City name"], "unit": ["type": ["string", "null"], "enum": ["C", "F"]]],
+                "properties": ["city": ["type": "string", "description": "City name"], "unit": ["$ref": "#/$defs/unit"]],
+                "$defs": ["unit": ["type": ["string", "null"], "enum": ["C", "F"]]],
                 "required": ["city"],
             ] as [String: Any],
         ] as [String: Any],

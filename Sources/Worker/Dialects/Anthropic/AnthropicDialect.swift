@@ -10,7 +10,7 @@ struct AnthropicDialect: Dialect {
     private let messagesURL: String
     private let staticHeaders: [String]
     private let models: [ModelInfo]
-    private let thinking = ToolCallMemory<ThinkingBlock>()
+    private let thinking = ToolCallMemory<ThinkingBlock>(size: { $0.thinking.utf8.count + $0.signature.utf8.count })
 
     init(config: ProviderConfig, key: String?) {
         provider = config.name

@@ -47,6 +47,9 @@ struct AnthropicRequestTranslator {
                 throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: "invalid_role", param: "messages[\(index)].role")
             }
         }
+        if let n = request.n, n > 1 {
+            throw .invalidRequest("\(provider) answers one choice per request; n must be 1.", code: "unsupported_value", param: "n")
+        }
         guard !messages.isEmpty else {
             throw .invalidRequest("At least one user message is required.", code: "missing_messages", param: "messages")
         }
