@@ -79,22 +79,23 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+def serve(handler):
+    """Runs an HTTP handler class on 127.0.0.1 (ephemeral port) in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def fake_upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    for url in serve(FakeOpenAI):
+        yield url + "/v1"
 
 
 @pytest.fixture(scope="session")
 def fake_dialects():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeDialects)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from serve(FakeDialects)
 
 
 @pytest.fixture(scope="session")

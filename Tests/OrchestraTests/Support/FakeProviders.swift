@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 
@@ -44,7 +43,6 @@ final class FakeProviders: Sendable {
     func count(_ flavour: Flavour) -> Int { recorded.withLock { $0.filter { $0.flavour == flavour }.count } }
 
     static func start() async throws -> FakeProviders {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Holder()
         let router = Router()
         for flavour in Flavour.allCases {
@@ -52,14 +50,7 @@ final class FakeProviders: Sendable {
                 try await holder.providers!.handle(flavour, request)
             }
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: { var logger = Logger(label: "fake-providers"); logger.logLevel = .critical; return logger }()
-        )
-        let task = Task { try await app.run() }
-        var iterator = stream.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
+        let (port, task) = await FakeServer.start(router, label: "fake-providers")
         let providers = FakeProviders(port: port, task: task)
         holder.providers = providers
         return providers

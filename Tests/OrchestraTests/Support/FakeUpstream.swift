@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 
@@ -30,20 +29,12 @@ final class FakeUpstream: Sendable {
     var abortedStreamCount: Int { abortedStreams.withLock { $0 } }
 
     static func start() async throws -> FakeUpstream {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Holder()
         let router = Router()
         router.post("/v1/chat/completions") { request, context in
             try await holder.upstream!.handle(request, context: context)
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: { var logger = Logger(label: "fake-upstream"); logger.logLevel = .critical; return logger }()
-        )
-        let task = Task { try await app.run() }
-        var iterator = stream.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
+        let (port, task) = await FakeServer.start(router, label: "fake-upstream")
         let upstream = FakeUpstream(port: port, task: task)
         holder.upstream = upstream
         return upstream

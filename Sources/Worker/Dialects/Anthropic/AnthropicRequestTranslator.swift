@@ -28,7 +28,7 @@ struct AnthropicRequestTranslator {
                 var blocks: [AnthropicBlock] = []
                 if let text = message.content?.text, !text.isEmpty { blocks.append(.text(text)) }
                 for (callIndex, call) in (message.tool_calls ?? []).enumerated() {
-                    let input = try ToolArguments.object(
+                    let input = try FunctionTools.arguments(
                         call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments"
                     )
                     blocks.append(AnthropicBlock(type: "tool_use", id: Self.toolID(call.id), name: call.function.name, input: input))
@@ -137,16 +137,12 @@ struct AnthropicRequestTranslator {
     }
 
     private func tools(_ tools: [ToolDefinition]?) throws(GatewayError) -> [AnthropicTool]? {
-        guard let tools, !tools.isEmpty else { return nil }
-        var out: [AnthropicTool] = []
-        for (index, tool) in tools.enumerated() {
-            guard tool.type == "function" else {
-                throw .invalidRequest("tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: "unsupported_tool", param: "tools[\(index)].type")
-            }
-            let schema = tool.function.parameters ?? .object(["type": .string("object"), "properties": .object([:])])
-            out.append(AnthropicTool(name: tool.function.name, description: tool.function.description, input_schema: schema))
+        let functions = try FunctionTools.functions(tools, provider: provider)
+        guard !functions.isEmpty else { return nil }
+        return functions.map { function in
+            let schema = function.parameters ?? .object(["type": .string("object"), "properties": .object([:])])
+            return AnthropicTool(name: function.name, description: function.description, input_schema: schema)
         }
-        return out
     }
 
     private func toolChoice(_ choice: ToolChoice?, parallel: Bool?, hasTools: Bool) -> AnthropicToolChoice? {

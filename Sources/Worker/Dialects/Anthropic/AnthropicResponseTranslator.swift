@@ -125,9 +125,9 @@ struct AnthropicResponseTranslator: ResponseTranslator {
                 reasoning += block.thinking ?? ""
                 if let signature = block.signature { signed = ThinkingBlock(thinking: block.thinking ?? "", signature: signature) }
             case "tool_use" where block.name == AnthropicRequestTranslator.jsonTool:
-                text += ToolArguments.text(block.input)
+                text += FunctionTools.argumentsText(block.input)
             case "tool_use":
-                calls.append(ToolCall(id: block.id ?? OpenAIIdentifiers.toolCall(), name: block.name ?? "", arguments: ToolArguments.text(block.input)))
+                calls.append(ToolCall(id: block.id ?? OpenAIIdentifiers.toolCall(), name: block.name ?? "", arguments: FunctionTools.argumentsText(block.input)))
             default: break
             }
         }

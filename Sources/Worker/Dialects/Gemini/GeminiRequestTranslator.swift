@@ -26,7 +26,7 @@ struct GeminiRequestTranslator {
                     let (id, signature) = ThoughtSignatures.split(call.id)
                     callNames[call.id] = call.function.name
                     callNames[id] = call.function.name
-                    let args = try ToolArguments.object(call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments")
+                    let args = try FunctionTools.arguments(call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments")
                     parts.append(GeminiPart(thoughtSignature: signature, functionCall: GeminiFunctionCall(name: call.function.name, args: args)))
                     signed = signed || signature != nil
                 }
@@ -100,17 +100,13 @@ struct GeminiRequestTranslator {
     }
 
     private func tools(_ tools: [ToolDefinition]?) throws(GatewayError) -> [GeminiTool]? {
-        guard let tools, !tools.isEmpty else { return nil }
-        var declarations: [GeminiFunctionDeclaration] = []
-        for (index, tool) in tools.enumerated() {
-            guard tool.type == "function" else {
-                throw .invalidRequest("tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: "unsupported_tool", param: "tools[\(index)].type")
-            }
-            var parameters = tool.function.parameters.map(GeminiSchema.clean)
+        let functions = try FunctionTools.functions(tools, provider: provider)
+        guard !functions.isEmpty else { return nil }
+        let declarations = functions.map { function in
+            var parameters = function.parameters.map(GeminiSchema.clean)
             // An object schema without properties is refused by Gemini; a function without parameters is not.
-            if let properties = parameters?["properties"]?.objectValue, properties.isEmpty { parameters = nil }
-            if parameters != nil, parameters?["properties"] == nil, parameters?["type"]?.stringValue == "object" { parameters = nil }
-            declarations.append(GeminiFunctionDeclaration(name: tool.function.name, description: tool.function.description, parameters: parameters))
+            if parameters?["type"]?.stringValue == "object", parameters?["properties"]?.objectValue?.isEmpty ?? true { parameters = nil }
+            return GeminiFunctionDeclaration(name: function.name, description: function.description, parameters: parameters)
         }
         return [GeminiTool(functionDeclarations: declarations)]
     }

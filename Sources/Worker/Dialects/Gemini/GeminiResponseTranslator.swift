@@ -40,7 +40,7 @@ struct GeminiResponseTranslator: ResponseTranslator {
                     let position = toolCounts[index, default: 0]
                     toolCounts[index] = position + 1
                     let id = ThoughtSignatures.attach(part.thoughtSignature, to: call.id ?? OpenAIIdentifiers.toolCall())
-                    let delta = ChatCompletionChunk.ToolCallDelta(index: position, id: id, name: call.name, arguments: ToolArguments.text(call.args))
+                    let delta = ChatCompletionChunk.ToolCallDelta(index: position, id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args))
                     out.append(writer.chunk(.init(tool_calls: [delta]), index: index))
                 } else if let text = part.text, !text.isEmpty {
                     let delta: ChatCompletionChunk.Delta = part.thought == true ? .init(reasoning_content: text) : .init(content: text)
@@ -82,7 +82,7 @@ struct GeminiResponseTranslator: ResponseTranslator {
             for part in candidate.content?.parts ?? [] {
                 if let call = part.functionCall {
                     let id = ThoughtSignatures.attach(part.thoughtSignature, to: call.id ?? OpenAIIdentifiers.toolCall())
-                    calls.append(ToolCall(id: id, name: call.name, arguments: ToolArguments.text(call.args)))
+                    calls.append(ToolCall(id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args)))
                 } else if let value = part.text {
                     if part.thought == true { reasoning += value } else { text += value }
                 }
