@@ -44,9 +44,10 @@ struct GeminiRequestTranslator {
                         code: "invalid_tool_call_id", param: "messages[\(index)].tool_call_id"
                     )
                 }
+                // Gemini wants an object: a JSON object result goes as it is, anything else is wrapped.
                 let text = message.content?.text ?? ""
-                let parsed = try? JSONValue.decode(Array(text.utf8))
-                let response: JSONValue = parsed?.objectValue != nil ? parsed! : .object(["content": .string(text)])
+                var response = JSONValue.object(["content": .string(text)])
+                if let parsed = try? JSONValue.decode(Array(text.utf8)), parsed.objectValue != nil { response = parsed }
                 Self.append(role: "user", parts: [GeminiPart(functionResponse: GeminiFunctionResponse(name: name, response: response))], to: &contents)
             default:
                 throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: "invalid_role", param: "messages[\(index)].role")
@@ -79,7 +80,8 @@ struct GeminiRequestTranslator {
             let param = "messages[\(messageIndex)].content[\(index)]"
             switch part.type {
             case "text":
-                parts.append(GeminiPart(text: part.text ?? ""))
+                // Gemini refuses empty text parts.
+                if let text = part.text, !text.isEmpty { parts.append(GeminiPart(text: text)) }
             case "image_url":
                 guard let url = part.image_url?.url else {
                     throw .invalidRequest("\(param): image_url.url is required.", code: "missing_field", param: param)
@@ -95,7 +97,7 @@ struct GeminiRequestTranslator {
                 throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: "unsupported_content", param: param)
             }
         }
-        if parts.isEmpty { parts.append(GeminiPart(text: "")) }
+        if parts.isEmpty { parts.append(GeminiPart(text: " ")) }
         return parts
     }
 

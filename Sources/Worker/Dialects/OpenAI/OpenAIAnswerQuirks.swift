@@ -37,7 +37,7 @@ struct OpenAIAnswerQuirks {
             data = normalised(data, container: "delta")
         }
         if reasoning != nil,
-           data.firstRange(of: Array(#""reasoning_content""#.utf8)) != nil || data.firstRange(of: Array(#""tool_calls""#.utf8)) != nil,
+           data.firstRange(of: Self.reasoningContentKey) != nil || data.firstRange(of: Self.toolCallsKey) != nil,
            let chunk = try? JSONDecoder().decode(ChunkProbe.self, from: Data(data)) {
             for choice in chunk.choices ?? [] where (choice.index ?? 0) == 0 {
                 streamedReasoning += choice.delta?.reasoning_content ?? ""
@@ -105,6 +105,9 @@ struct OpenAIAnswerQuirks {
         }
         return (text, thinking)
     }
+
+    private static let reasoningContentKey = Array(#""reasoning_content""#.utf8)
+    private static let toolCallsKey = Array(#""tool_calls""#.utf8)
 
     private struct ToolCallProbe: Decodable { var id: String? }
 
