@@ -32,7 +32,7 @@ trap cleanup EXIT
 sed -e "s#BENCH_DIR#$dir#g" -e "s#UPSTREAM_PORT#$UPSTREAM_PORT#g" -e "s#PROXY_PORT#$PROXY_PORT#g" \
     bench/nginx.conf.template >"$dir/nginx.conf"
 nginx -c "$dir/nginx.conf" -p "$dir" &
-for builtin in kimi nvidia mistral openrouter siliconflow groq cerebras gemini; do
+for builtin in kimi nvidia mistral codestral openrouter siliconflow groq cerebras gemini; do
     printf '[providers.%s]\nenabled = false\n' "$builtin"
 done >"$dir/config.toml"
 cat >>"$dir/config.toml" <<TOML

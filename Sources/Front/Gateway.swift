@@ -21,14 +21,18 @@ struct Gateway {
             runtimeDirectory: runtimeDirectory, keys: keys, group: MultiThreadedEventLoopGroup.singleton, logger: logger
         )
         let counters = RequestCounters()
-        let chat = ChatCompletionsRoute(
-            router: ProviderRouter(supervisor: supervisor), maxBodyBytes: config.server.maxBodyBytes, counters: counters
-        )
+        let providers = ProviderRouter(supervisor: supervisor)
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
         let router = Router()
         router.add(middleware: OpenAIErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
-        router.post("/v1/chat/completions") { request, context in try await chat.handle(request, context: context) }
+        for (path, endpoint) in [
+            ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
+            ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
+        ] {
+            let route = ProxyRoute(endpoint: endpoint, router: providers, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+            router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
+        }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
         router.get("/health") { request, context in try status.health(request, context: context) }
 

@@ -21,7 +21,7 @@ from fake_dialects import FakeDialects
 ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
 FAKE_KEY = "sdk-test-upstream-key"
-BUILTINS = ["kimi", "nvidia", "mistral", "openrouter", "siliconflow", "groq", "cerebras", "gemini"]
+BUILTINS = ["kimi", "nvidia", "mistral", "codestral", "openrouter", "siliconflow", "groq", "cerebras", "gemini"]
 
 
 class FakeOpenAI(BaseHTTPRequestHandler):

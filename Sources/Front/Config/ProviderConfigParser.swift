@@ -4,7 +4,7 @@ import Shared
 enum ProviderConfigParser {
     static let allowedKeys: Set<String> = [
         "enabled", "dialect", "base_url", "api_key_env", "api_key_file", "headers", "models", "display_name",
-        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks",
+        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks", "completions",
     ]
 
     static func parse(_ reader: TOMLReader, name: String, base: ProviderConfig?) throws(ConfigError) -> ProviderConfig {
@@ -56,6 +56,13 @@ enum ProviderConfigParser {
         provider.timeouts.connect = try positive(reader, "connect_timeout") ?? provider.timeouts.connect
         provider.timeouts.firstByte = try positive(reader, "first_byte_timeout") ?? provider.timeouts.firstByte
         provider.timeouts.idle = try positive(reader, "idle_timeout") ?? provider.timeouts.idle
+        if let text = try reader.string("completions") {
+            guard let mode = CompletionsMode(rawValue: text) else {
+                let known = CompletionsMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError(path: reader.child("completions"), message: "expected one of \(known), found \"\(text)\"")
+            }
+            provider.completions = mode
+        }
         if let quirks = try reader.table("quirks") {
             provider.quirks = try ProviderQuirksParser.parse(quirks, base: provider.quirks)
         }
@@ -99,7 +106,7 @@ enum ProviderConfigParser {
 
     private static func parseModel(_ reader: TOMLReader, id: String, base: ModelInfo?) throws(ConfigError) -> ModelInfo {
         try reader.rejectUnknownKeys(allowed: [
-            "context_length", "max_output", "tools", "vision", "reasoning", "fim", "input_price", "output_price",
+            "context_length", "max_output", "tools", "vision", "reasoning", "fim", "embedding", "input_price", "output_price",
         ])
         var model = base ?? ModelInfo(id: id)
         if let value = try reader.int("context_length") { model.contextLength = value }
@@ -108,6 +115,7 @@ enum ProviderConfigParser {
         if let value = try reader.bool("vision") { model.vision = value }
         if let value = try reader.bool("reasoning") { model.reasoning = value }
         if let value = try reader.bool("fim") { model.fim = value }
+        if let value = try reader.bool("embedding") { model.embedding = value }
         if let value = try reader.double("input_price") {
             guard value >= 0 else { throw ConfigError(path: reader.child("input_price"), message: "must not be negative") }
             model.inputPrice = value

@@ -11,6 +11,24 @@ struct ProviderRouter: Sendable {
         var connection: WorkerConnection
     }
 
+    /// Autocomplete for `mistral/codestral-*` goes to the `codestral` provider (Mistral's endpoint for
+    /// IDEs, with its own key) when that provider can answer; otherwise Mistral serves it itself.
+    func route(model id: String, endpoint: Endpoint) async throws(GatewayError) -> Target {
+        if endpoint == .completions || endpoint == .fimCompletions, let modelID = ModelID(id), modelID.provider == "mistral",
+           modelID.model.hasPrefix("codestral"), isUsable("codestral") {
+            return try await route(model: "codestral/" + modelID.model)
+        }
+        return try await route(model: id)
+    }
+
+    /// Enabled, with a ready worker that has its key.
+    func isUsable(_ name: String) -> Bool {
+        guard let provider = supervisor.config.provider(named: name), provider.enabled, let slot = supervisor.slot(for: name) else { return false }
+        let snapshot = slot.snapshot
+        guard snapshot.connection != nil, let status = snapshot.status else { return false }
+        return status.keyPresent || provider.key == .none
+    }
+
     func route(model id: String) async throws(GatewayError) -> Target {
         let config = supervisor.config
         guard let modelID = ModelID(id) else {

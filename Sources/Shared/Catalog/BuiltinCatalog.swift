@@ -4,7 +4,7 @@
 /// model lists change often, so config can add or override any entry).
 public enum BuiltinCatalog {
     public static let providers: [ProviderDefinition] = [
-        demo, kimi, nvidia, mistral, openrouter, siliconflow, groq, cerebras, gemini,
+        demo, kimi, nvidia, mistral, codestral, openrouter, siliconflow, groq, cerebras, gemini,
     ]
 
     public static func provider(named name: String) -> ProviderDefinition? {
@@ -17,6 +17,7 @@ public enum BuiltinCatalog {
         models: [
             ModelInfo(id: "echo", contextLength: 8192, maxOutput: 4096, inputPrice: 0, outputPrice: 0),
             ModelInfo(id: "slow", contextLength: 8192, maxOutput: 4096, inputPrice: 0, outputPrice: 0),
+            ModelInfo(id: "embed", contextLength: 8192, embedding: true, inputPrice: 0, outputPrice: 0),
         ]
     )
 
@@ -45,7 +46,7 @@ public enum BuiltinCatalog {
 
     public static let mistral = ProviderDefinition(
         name: "mistral", displayName: "Mistral", dialect: .openai, baseURL: "https://api.mistral.ai/v1",
-        apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f", quirks: .mistral,
+        apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f", quirks: .mistral, completions: .fim,
         models: [
             ModelInfo(
                 id: "codestral-2501", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,
@@ -62,6 +63,24 @@ public enum BuiltinCatalog {
             ModelInfo(
                 id: "ministral-8b-2410", contextLength: 128_000, maxOutput: 128_000, tools: true,
                 inputPrice: 0.10, outputPrice: 0.10
+            ),
+            ModelInfo(id: "mistral-embed", contextLength: 8_192, embedding: true, inputPrice: 0.10, outputPrice: 0),
+        ]
+    )
+
+    /// Mistral's endpoint for IDE plugins: Codestral chat and FIM with its own (Codestral) key.
+    /// Autocomplete for `mistral/codestral-*` goes here when this provider has a key.
+    public static let codestral = ProviderDefinition(
+        name: "codestral", displayName: "Codestral", dialect: .openai, baseURL: "https://codestral.mistral.ai/v1",
+        apiKeyEnv: "CODESTRAL_API_KEY", colour: "#ff8205", quirks: .mistral, completions: .fim,
+        models: [
+            ModelInfo(
+                id: "codestral-latest", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,
+                inputPrice: 0.30, outputPrice: 0.90
+            ),
+            ModelInfo(
+                id: "codestral-2501", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,
+                inputPrice: 0.30, outputPrice: 0.90
             ),
         ]
     )
@@ -126,6 +145,7 @@ public enum BuiltinCatalog {
                       reasoning: true, inputPrice: 1.25, outputPrice: 10.00),
             ModelInfo(id: "gemini-3-flash-preview", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
                       vision: true, reasoning: true, inputPrice: 0.50, outputPrice: 3.00),
+            ModelInfo(id: "gemini-embedding-001", contextLength: 2_048, embedding: true, inputPrice: 0.15, outputPrice: 0),
         ]
     )
 }

@@ -10,6 +10,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     public var reasoning: Bool
     /// Fill-in-the-middle (code completion) capable.
     public var fim: Bool
+    /// An embedding model (served on `/v1/embeddings`, not a chat model).
+    public var embedding: Bool
     /// US dollars per million input tokens; `nil` means unknown, never free.
     public var inputPrice: Double?
     /// US dollars per million output tokens; `nil` means unknown, never free.
@@ -17,7 +19,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
 
     public init(
         id: String, contextLength: Int? = nil, maxOutput: Int? = nil, tools: Bool = false, vision: Bool = false,
-        reasoning: Bool = false, fim: Bool = false, inputPrice: Double? = nil, outputPrice: Double? = nil
+        reasoning: Bool = false, fim: Bool = false, embedding: Bool = false, inputPrice: Double? = nil,
+        outputPrice: Double? = nil
     ) {
         self.id = id
         self.contextLength = contextLength
@@ -26,6 +29,7 @@ public struct ModelInfo: Sendable, Equatable, Codable {
         self.vision = vision
         self.reasoning = reasoning
         self.fim = fim
+        self.embedding = embedding
         self.inputPrice = inputPrice
         self.outputPrice = outputPrice
     }

@@ -13,10 +13,12 @@ public struct ProviderDefinition: Sendable, Equatable {
     public var models: [ModelInfo]
     /// How the provider departs from the OpenAI dialect (OpenAI-compatible providers only).
     public var quirks: ProviderQuirks
+    public var completions: CompletionsMode
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, apiKeyEnv: String?,
-        colour: String, quirks: ProviderQuirks = ProviderQuirks(), models: [ModelInfo]
+        colour: String, quirks: ProviderQuirks = ProviderQuirks(), completions: CompletionsMode = .chat,
+        models: [ModelInfo]
     ) {
         self.name = name
         self.displayName = displayName
@@ -26,5 +28,6 @@ public struct ProviderDefinition: Sendable, Equatable {
         self.colour = colour
         self.models = models
         self.quirks = quirks
+        self.completions = completions
     }
 }

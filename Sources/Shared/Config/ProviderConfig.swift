@@ -14,11 +14,13 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var colour: String
     public var timeouts: UpstreamTimeouts
     public var quirks: ProviderQuirks
+    public var completions: CompletionsMode
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, key: KeySource,
         headers: [HTTPHeader] = [], models: [ModelInfo] = [], enabled: Bool = true, colour: String = "#8b949e",
-        timeouts: UpstreamTimeouts = UpstreamTimeouts(), quirks: ProviderQuirks = ProviderQuirks()
+        timeouts: UpstreamTimeouts = UpstreamTimeouts(), quirks: ProviderQuirks = ProviderQuirks(),
+        completions: CompletionsMode = .native
     ) {
         self.name = name
         self.displayName = displayName
@@ -31,6 +33,7 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         self.colour = colour
         self.timeouts = timeouts
         self.quirks = quirks
+        self.completions = completions
     }
 
     public init(builtin definition: ProviderDefinition) {
@@ -38,12 +41,18 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
             name: definition.name, displayName: definition.displayName, dialect: definition.dialect,
             baseURL: definition.baseURL,
             key: definition.apiKeyEnv.map { KeySource.environment($0) } ?? .none,
-            models: definition.models, colour: definition.colour, quirks: definition.quirks
+            models: definition.models, colour: definition.colour, quirks: definition.quirks,
+            completions: definition.completions
         )
     }
 
     public func model(_ id: String) -> ModelInfo? {
         models.first { $0.id == id }
+    }
+
+    /// Whether `model` is served by the provider's FIM endpoint (Codestral).
+    public func servesFIM(model id: String) -> Bool {
+        completions == .fim && (model(id)?.fim ?? false || id.contains("codestral"))
     }
 }
 

@@ -43,9 +43,16 @@ public struct WorkerStatus: Sendable, Equatable, Codable {
     }
 }
 
-/// The OpenAI endpoint a request came in on.
-public enum Endpoint: UInt8, Sendable, Equatable {
+/// The OpenAI endpoint a request came in on; the worker serves each in its provider's dialect.
+public enum Endpoint: UInt8, Sendable, Equatable, CaseIterable {
+    /// `POST /v1/chat/completions`.
     case chatCompletions = 1
+    /// `POST /v1/completions`, the legacy text endpoint editors use for autocomplete.
+    case completions = 2
+    /// `POST /v1/fim/completions`, Mistral's fill-in-the-middle shape.
+    case fimCompletions = 3
+    /// `POST /v1/embeddings`.
+    case embeddings = 4
 }
 
 /// One request as the worker needs it: the client's body plus what the front already decided.

@@ -48,6 +48,13 @@ extension GatewayError {
         )
     }
 
+    public static func unsupportedEndpoint(provider: String, endpoint: String) -> GatewayError {
+        GatewayError(
+            status: 400, type: "invalid_request_error", code: "unsupported_endpoint",
+            message: "Provider '\(provider)' does not offer \(endpoint)."
+        )
+    }
+
     public static func bodyTooLarge(limit: Int) -> GatewayError {
         GatewayError(
             status: 413, type: "invalid_request_error", code: "request_too_large",

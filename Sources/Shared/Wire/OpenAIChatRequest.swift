@@ -267,13 +267,16 @@ extension ChatRequest {
         do {
             return try JSONDecoder().decode(ChatRequest.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw Self.describe(error)
+            throw GatewayError.describing(error)
         } catch {
             throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
         }
     }
+}
 
-    private static func describe(_ error: DecodingError) -> GatewayError {
+extension GatewayError {
+    /// A 400 that names the request field a decoding error is about.
+    public static func describing(_ error: DecodingError) -> GatewayError {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
             var text = ""
             for key in codingPath + (last.map { [$0] } ?? []) {

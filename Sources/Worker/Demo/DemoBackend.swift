@@ -25,24 +25,48 @@ final class DemoBackend: RequestBackend {
             link.send([.failure(id: id, .modelNotFound("Model 'demo/\(call.model)' does not exist. Known: \(known)."))])
             return
         }
-        let request: DemoRequest
         do {
-            request = try DemoRequest(body: call.body)
+            try answer(id: id, call: call)
         } catch {
             link.send([.failure(id: id, error)])
-            return
         }
+    }
+
+    private func answer(id: UInt32, call: UpstreamCall) throws(GatewayError) {
+        var chatCall = call
+        switch call.endpoint {
+        case .embeddings:
+            let body = try DemoEmbeddings.answer(call)
+            link.send([.head(id: id, ResponseHead(status: 200, streaming: false)), .chunk(id: id, ByteBuffer(bytes: body)), .end(id: id)])
+            return
+        case .completions, .fimCompletions:
+            let request = try CompletionRequest.decode(Array(call.body.readableBytesView))
+            chatCall = CompletionEmulation.chatCall(for: call, request: request)
+        case .chatCompletions:
+            break
+        }
+        // `/v1/completions` answers in text_completion shape; everything else in chat shape.
+        let asText = call.endpoint == .completions
+        let request = try DemoRequest(body: chatCall.body)
         let answer = DemoAnswer(request: request, model: "demo/\(call.model)")
         if !call.stream {
+            let body = asText ? try TextCompletionTranslator.textCompletion(fromChat: answer.completionJSON(), provider: "demo") : answer.completionJSON()
             link.send([
                 .head(id: id, ResponseHead(status: 200, streaming: false)),
-                .chunk(id: id, ByteBuffer(bytes: answer.completionJSON())),
+                .chunk(id: id, ByteBuffer(bytes: body)),
                 .end(id: id),
             ])
             return
         }
+        var chunks = answer.chunkJSONs(includeUsage: request.includeUsage)
+        if asText {
+            var converted: [[UInt8]] = []
+            for chunk in chunks {
+                if let text = try TextCompletionTranslator.textChunk(fromChat: chunk, provider: "demo") { converted.append(text) }
+            }
+            chunks = converted
+        }
         link.send([.head(id: id, ResponseHead(status: 200, streaming: true))])
-        let chunks = answer.chunkJSONs(includeUsage: request.includeUsage)
         let delay: TimeAmount = call.model == "slow" ? .milliseconds(150) : .zero
         if delay == .zero {
             var framed = ByteBuffer()

@@ -4,12 +4,48 @@ import Shared
 /// Translates between the OpenAI requests the gateway accepts and one upstream's wire format.
 ///
 /// One file per dialect implements it. A dialect holds its provider's key; nothing else in the
-/// worker needs it.
+/// worker needs it. Chat is required; completions and embeddings have defaults (chat emulation,
+/// "not offered") that a dialect replaces where its upstream does better.
 protocol Dialect: Sendable {
-    /// Builds the upstream HTTP request for a client call, or says why the call is invalid.
-    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest
+    /// The provider's name, for messages.
+    var provider: String { get }
+    /// Builds the upstream HTTP request for a chat call, or says why the call is invalid.
+    func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest
+    /// A completion the upstream serves itself (OpenAI's `/completions`, Mistral's FIM); `nil` to
+    /// serve it through chat.
+    func prepareCompletion(_ call: UpstreamCall, request: CompletionRequest) throws(GatewayError) -> PreparedRequest?
+    func prepareEmbeddings(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest
     /// Turns an upstream error answer into the error the client gets.
     func mapError(status: Int, body: [UInt8], headers: [HTTPHeader]) -> GatewayError
+}
+
+extension Dialect {
+    func prepareCompletion(_ call: UpstreamCall, request: CompletionRequest) throws(GatewayError) -> PreparedRequest? {
+        nil
+    }
+
+    func prepareEmbeddings(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
+        throw .unsupportedEndpoint(provider: provider, endpoint: "/v1/embeddings")
+    }
+
+    /// The upstream request for a call on any endpoint.
+    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
+        switch call.endpoint {
+        case .chatCompletions:
+            return try prepareChat(call)
+        case .embeddings:
+            return try prepareEmbeddings(call)
+        case .completions, .fimCompletions:
+            let request = try CompletionRequest.decode(Array(call.body.readableBytesView))
+            if let native = try prepareCompletion(call, request: request) { return native }
+            var prepared = try prepareChat(CompletionEmulation.chatCall(for: call, request: request))
+            // `/v1/fim/completions` answers in chat shape (as Mistral's does); `/v1/completions` in text.
+            if call.endpoint == .completions {
+                prepared.translator = TextCompletionTranslator(wrapping: prepared.translator, provider: provider)
+            }
+            return prepared
+        }
+    }
 }
 
 /// An upstream request ready for libcurl, plus the per-request state that converts its answer.

@@ -127,10 +127,15 @@ struct DialectGateway {
         return text
     }
 
-    static func run(_ body: (DialectGateway) async throws -> Void) async throws {
+    static func run(
+        extra: (FakeProviders) -> String = { _ in "" }, environment: [String: String] = [:],
+        _ body: (DialectGateway) async throws -> Void
+    ) async throws {
         let fakes = try await FakeProviders.start()
         defer { fakes.stop() }
-        let gateway = try await GatewayProcess.start(config: config(fakes), environment: ["FAKE_API_KEY": FakeProviders.key])
+        let gateway = try await GatewayProcess.start(
+            config: config(fakes) + extra(fakes), environment: environment.merging(["FAKE_API_KEY": FakeProviders.key]) { $1 }
+        )
         do {
             try await body(DialectGateway(gateway: gateway, fakes: fakes))
         } catch {
@@ -138,6 +143,12 @@ struct DialectGateway {
             throw error
         }
         await gateway.stop()
+    }
+
+    /// POSTs a JSON object to a gateway path.
+    func post(_ path: String, _ body: [String: Any]) async -> TestHTTPClient.Response {
+        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
+        return await TestHTTPClient.post(gateway.url(path), body: data, headers: ["Content-Type: application/json"])
     }
 
     /// Sends an OpenAI request (given as a JSON object without `model`/`stream`) to `flavour`.

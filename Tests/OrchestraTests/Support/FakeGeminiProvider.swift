@@ -15,6 +15,7 @@ struct FakeGeminiProvider {
         }
         let action = record.path.components(separatedBy: "/models/").last ?? ""
         let parts = action.split(separator: ":").map(String.init)
+        if parts.count == 2 && parts[1] == "batchEmbedContents" { return embeddings(model: parts[0], body: body) }
         guard parts.count == 2, ["generateContent", "streamGenerateContent"].contains(parts[1]) else {
             return error(404, "unknown method \(action)", status: "NOT_FOUND")
         }
@@ -76,6 +77,22 @@ struct FakeGeminiProvider {
         if !calls.isEmpty { events.append(FakeReply.data(response(calls, finish: true))) }
         // Gemini's stream has no end marker: the connection just closes.
         return FakeReply.events(events, cutAfter: model == "cut" ? 1 : nil)
+    }
+
+    /// `batchEmbedContents`: one embedding per request, no token counts (as Gemini answers).
+    private func embeddings(model: String, body: [String: Any]) -> Response {
+        guard let requests = body["requests"] as? [[String: Any]], !requests.isEmpty else {
+            return error(400, "requests: must not be empty", status: "INVALID_ARGUMENT")
+        }
+        var embeddings: [[String: Any]] = []
+        for request in requests {
+            guard request["model"] as? String == "models/\(model)" else {
+                return error(400, "requests[].model must be models/\(model)", status: "INVALID_ARGUMENT")
+            }
+            let text = ((request["content"] as? [String: Any])?["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
+            embeddings.append(["values": FakeScript.embedding(for: text)])
+        }
+        return FakeReply.json(200, object: ["embeddings": embeddings])
     }
 
     private func refusal(_ body: [String: Any]) -> String? {

@@ -8,9 +8,12 @@ struct FakeOpenAIProvider {
     let flavour: FakeProviders.Flavour
 
     func answer(_ record: FakeProviders.Recorded, body: [String: Any]) -> Response {
-        guard record.header("authorization") == "Bearer \(FakeProviders.key)" else {
+        guard FakeProviders.keys.contains(where: { record.header("authorization") == "Bearer \($0)" }) else {
             return error(401, "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")
         }
+        if record.path.hasSuffix("/fim/completions") { return fim(body) }
+        if record.path.hasSuffix("/completions") && !record.path.hasSuffix("/chat/completions") { return legacyCompletion(body) }
+        if record.path.hasSuffix("/embeddings") { return embeddings(body) }
         if let problem = refusal(body) { return error(flavour == .mistral ? 422 : 400, problem, type: "invalid_request_error") }
         let model = body["model"] as? String ?? ""
         let messages = body["messages"] as? [[String: Any]] ?? []
@@ -93,6 +96,64 @@ struct FakeOpenAIProvider {
         }
         events.append("data: [DONE]\n\n")
         return FakeReply.events(events, cutAfter: model == "cut" ? 2 : nil)
+    }
+
+    /// Mistral's `/v1/fim/completions`: prompt and suffix in, chat-shaped answer out (reference §4.2).
+    private func fim(_ body: [String: Any]) -> Response {
+        guard flavour == .mistral else { return error(404, "no FIM here", type: "invalid_request_error") }
+        let allowed: Set = ["model", "prompt", "suffix", "temperature", "top_p", "max_tokens", "min_tokens", "stream", "stop", "random_seed"]
+        if let field = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+            return error(422, "\(field): Extra inputs are not permitted", type: "invalid_request_error")
+        }
+        guard body["prompt"] is String else { return error(422, "prompt: Field required", type: "invalid_request_error") }
+        let model = body["model"] as? String ?? ""
+        let pieces = FakeScript.completion
+        guard body["stream"] as? Bool == true else {
+            return FakeReply.json(200, object: [
+                "id": "fim-fake", "object": "chat.completion", "created": 1, "model": model, "usage": usage,
+                "choices": [["index": 0, "message": ["role": "assistant", "content": pieces.joined()], "finish_reason": "stop"]],
+            ])
+        }
+        func chunk(_ delta: [String: Any], finish: String? = nil, usage: [String: Any]? = nil) -> String {
+            var object: [String: Any] = ["id": "fim-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
+                                         "choices": [["index": 0, "delta": delta, "finish_reason": finish ?? NSNull() as Any]]]
+            if let usage { object["usage"] = usage }
+            return FakeReply.data(object)
+        }
+        var events = [chunk(["role": "assistant", "content": ""])]
+        events += pieces.map { chunk(["content": $0]) }
+        // Mistral puts usage on its last chunk.
+        events.append(chunk(["content": ""], finish: "stop", usage: usage))
+        events.append("data: [DONE]\n\n")
+        return FakeReply.events(events)
+    }
+
+    /// OpenAI's legacy `/v1/completions`.
+    private func legacyCompletion(_ body: [String: Any]) -> Response {
+        guard flavour == .openai else { return error(404, "Unknown endpoint /v1/completions", type: "invalid_request_error") }
+        let model = body["model"] as? String ?? ""
+        let pieces = FakeScript.completion
+        func object(_ text: String, finish: String?) -> [String: Any] {
+            ["id": "cmpl-fake", "object": "text_completion", "created": 1, "model": model,
+             "choices": [["text": text, "index": 0, "logprobs": NSNull(), "finish_reason": finish ?? NSNull() as Any]]]
+        }
+        guard body["stream"] as? Bool == true else {
+            return FakeReply.json(200, object: object(pieces.joined(), finish: "stop").merging(["usage": usage]) { $1 })
+        }
+        let events = pieces.map { FakeReply.data(object($0, finish: nil)) } + [FakeReply.data(object("", finish: "stop")), "data: [DONE]\n\n"]
+        return FakeReply.events(events)
+    }
+
+    private func embeddings(_ body: [String: Any]) -> Response {
+        if flavour == .mistral, body["encoding_format"] != nil {
+            return error(422, "encoding_format: Extra inputs are not permitted", type: "invalid_request_error")
+        }
+        let inputs = (body["input"] as? [String]) ?? [(body["input"] as? String) ?? ""]
+        return FakeReply.json(200, object: [
+            "object": "list", "model": body["model"] as? String ?? "",
+            "data": inputs.enumerated().map { ["object": "embedding", "index": $0.offset, "embedding": FakeScript.embedding(for: $0.element)] },
+            "usage": ["prompt_tokens": FakeScript.promptTokens, "total_tokens": FakeScript.promptTokens],
+        ])
     }
 
     /// What the real service refuses, as its error message; `nil` when the request is acceptable.

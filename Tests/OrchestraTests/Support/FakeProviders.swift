@@ -25,6 +25,9 @@ final class FakeProviders: Sendable {
     }
 
     static let key = "test-fake-key-1"
+    /// A second key the fakes accept, to tell apart two providers pointed at one fake.
+    static let otherKey = "test-other-key-2"
+    static var keys: [String] { [key, otherKey] }
 
     private let recorded = Mutex<[Recorded]>([])
     private let task: Task<Void, any Error>
@@ -111,6 +114,14 @@ struct FakeScript: Sendable {
         case "json": return FakeScript(text: [#"{"answer":"#, "42}"])
         default: return FakeScript(text: ["Hello from", " the fake upstream"])
         }
+    }
+
+    /// What a completion (FIM or legacy) answers, in stream pieces.
+    static let completion = ["    return a", " + b\n"]
+
+    /// A fixed, input-dependent vector: `[length, first byte, 0.5]`.
+    static func embedding(for text: String) -> [Double] {
+        [Double(text.count), Double(text.utf8.first ?? 0), 0.5]
     }
 
     static let promptTokens = 11

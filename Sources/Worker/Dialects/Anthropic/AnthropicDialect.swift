@@ -6,7 +6,7 @@ import Shared
 struct AnthropicDialect: Dialect {
     static let version = "2023-06-01"
 
-    private let provider: String
+    let provider: String
     private let messagesURL: String
     private let staticHeaders: [String]
     private let models: [ModelInfo]
@@ -24,7 +24,7 @@ struct AnthropicDialect: Dialect {
         staticHeaders = headers
     }
 
-    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
+    func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         let request = try ChatRequest.decode(Array(call.body.readableBytesView))
         let defaultMaxTokens = min(models.first { $0.id == call.model }?.maxOutput ?? 4096, 32_768)
         let translated = try AnthropicRequestTranslator(

@@ -4,9 +4,9 @@ import Shared
 /// Google's native Gemini API: `generateContent` / `streamGenerateContent?alt=sse` with the key in
 /// `x-goog-api-key` (never in the URL, where it would reach logs).
 struct GeminiDialect: Dialect {
-    private let provider: String
-    private let baseURL: String
-    private let staticHeaders: [String]
+    let provider: String
+    let baseURL: String
+    let staticHeaders: [String]
 
     init(config: ProviderConfig, key: String?) {
         provider = config.name
@@ -19,7 +19,7 @@ struct GeminiDialect: Dialect {
         staticHeaders = headers
     }
 
-    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
+    func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         let request = try ChatRequest.decode(Array(call.body.readableBytesView))
         var model = call.model
         if model.hasPrefix("models/") { model.removeFirst(7) }

@@ -25,6 +25,9 @@ struct OpenAIAnswerQuirks {
 
     var isEmpty: Bool { patterns.isEmpty && reasoning == nil }
 
+    /// Answers passed on as they are.
+    static let none = OpenAIAnswerQuirks(reasoningField: nil, contentBlocks: false, reasoning: nil)
+
     private func needsRewrite(_ data: [UInt8]) -> Bool {
         patterns.contains { data.firstRange(of: $0) != nil }
     }

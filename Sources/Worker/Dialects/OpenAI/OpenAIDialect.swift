@@ -6,17 +6,20 @@ import Shared
 /// `ProviderQuirks` are applied on the way; a provider without quirks keeps the fast path, where
 /// only the `model` string is spliced and nothing is parsed.
 struct OpenAIDialect: Dialect {
-    private let provider: String
-    private let chatURL: String
-    private let staticHeaders: [String]
+    let provider: String
+    let config: ProviderConfig
+    /// The base URL without a trailing slash; endpoints are appended to it.
+    let baseURL: String
+    let staticHeaders: [String]
     private let quirks: ProviderQuirks
     private let reasoning: ReasoningCache?
 
     init(config: ProviderConfig, key: String?) {
         provider = config.name
+        self.config = config
         var base = config.baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        chatURL = base + "/chat/completions"
+        baseURL = base
         var headers = ["Content-Type: application/json", "Accept: application/json, text/event-stream"]
         if let key { headers.append("Authorization: Bearer \(key)") }
         headers += config.headers.map { "\($0.name): \($0.value)" }
@@ -25,7 +28,7 @@ struct OpenAIDialect: Dialect {
         reasoning = config.quirks.echoReasoning ? ReasoningCache() : nil
     }
 
-    func prepare(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
+    func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         let body: [UInt8]
         if quirks.rewritesRequests {
             guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
@@ -47,7 +50,8 @@ struct OpenAIDialect: Dialect {
             reasoningField: quirks.reasoningField, contentBlocks: quirks.contentBlocks, reasoning: reasoning
         )
         return PreparedRequest(
-            url: chatURL, headers: staticHeaders, body: body, translator: OpenAIPassthrough(provider: provider, quirks: answer)
+            url: baseURL + "/chat/completions", headers: staticHeaders, body: body,
+            translator: OpenAIPassthrough(provider: provider, quirks: answer)
         )
     }
 

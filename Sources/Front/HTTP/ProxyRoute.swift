@@ -4,9 +4,11 @@ import Hummingbird
 import NIOCore
 import Shared
 
-/// `POST /v1/chat/completions`: validates just enough of the body to route it, hands it to the
-/// provider's worker, and relays the answer whole or as a server-sent event stream.
-struct ChatCompletionsRoute: Sendable {
+/// `POST /v1/chat/completions`, `/v1/completions`, `/v1/fim/completions` and `/v1/embeddings`:
+/// validates just enough of the body to route it, hands it to the provider's worker (which speaks
+/// the provider's dialect), and relays the answer whole or as a server-sent event stream.
+struct ProxyRoute: Sendable {
+    let endpoint: Endpoint
     let router: ProviderRouter
     let maxBodyBytes: Int
     let counters: RequestCounters
@@ -26,9 +28,9 @@ struct ChatCompletionsRoute: Sendable {
         guard let model = envelope.model, !model.isEmpty else {
             throw GatewayError.invalidRequest("You must provide a model parameter.", code: "missing_model", param: "model")
         }
-        let target = try await router.route(model: model)
-        let stream = envelope.stream ?? false
-        let (id, events) = target.connection.submit(UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: body))
+        let target = try await router.route(model: model, endpoint: endpoint)
+        let stream = endpoint == .embeddings ? false : envelope.stream ?? false
+        let (id, events) = target.connection.submit(UpstreamCall(endpoint: endpoint, model: target.model, stream: stream, body: body))
         let (response, streamed) = try await Self.relay(
             events: events, id: id, connection: target.connection, provider: target.provider, counters: counters
         )
