@@ -34,6 +34,9 @@ struct Gateway {
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
+        let catalog = CatalogRoutes(supervisor: supervisor)
+        router.get("/v1/models/**") { request, context in try catalog.model(request, context: context) }
+        router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger

@@ -185,6 +185,35 @@ struct CodingSurfaceTests {
         }
     }
 
+    @Test("GET /v1/models/{id} for ids with slashes; GET /api/models with context, capabilities, prices, colour and availability")
+    func catalog() async throws {
+        try await DialectGateway.run { gateway in
+            let one = await TestHTTPClient.get(gateway.gateway.url("/v1/models/gemini/gemini-2.5-flash"))
+            #expect(one.status == 200 && one.json["id"] as? String == "gemini/gemini-2.5-flash" && one.json["owned_by"] as? String == "gemini")
+            let missing = await TestHTTPClient.get(gateway.gateway.url("/v1/models/gemini/no-such-model"))
+            #expect(missing.status == 404 && missing.error["code"] as? String == "model_not_found")
+            let keyless = await TestHTTPClient.get(gateway.gateway.url("/v1/models/codestral/codestral-latest"))
+            #expect(keyless.status == 404, "a provider without its key cannot answer")
+
+            let catalog = await TestHTTPClient.get(gateway.gateway.url("/api/models"))
+            #expect(catalog.status == 200)
+            let entries = catalog.json["data"] as? [[String: Any]] ?? []
+            func entry(_ id: String) -> [String: Any]? { entries.first { $0["id"] as? String == id } }
+            let codestral = try #require(entry("mistral/codestral-2501"))
+            #expect(codestral["context_length"] as? Int == 256_000 && codestral["colour"] as? String == "#fa520f")
+            #expect((codestral["capabilities"] as? [String: Any])?["fim"] as? Bool == true)
+            #expect((codestral["pricing"] as? [String: Any])?["input"] as? Double == 0.30)
+            #expect(codestral["available"] as? Bool == true)
+            let flash = try #require(entry("gemini/gemini-2.5-flash"))
+            #expect((flash["capabilities"] as? [String: Any])?["vision"] as? Bool == true && flash["dialect"] as? String == "gemini")
+            let noKey = try #require(entry("codestral/codestral-latest"))
+            #expect(noKey["available"] as? Bool == false)
+            #expect((noKey["unavailable_reason"] as? String)?.contains("CODESTRAL_API_KEY") == true)
+            #expect(entry("nvidia/moonshotai/kimi-k2.5") == nil, "disabled providers are not listed")
+            #expect(!catalog.text.contains(FakeProviders.key))
+        }
+    }
+
     static func floats(base64: String) -> [Float] {
         guard let data = Data(base64Encoded: base64) else { return [] }
         return stride(from: 0, to: data.count, by: 4).map { offset in

@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// `GET /v1/models/{id}` (OpenAI's shape) and `GET /api/models`, the full catalog for the dashboard,
+/// editors and tools: context, capabilities, prices, colour and whether the provider can answer now.
+struct CatalogRoutes: Sendable {
+    let supervisor: WorkerSupervisor
+
+    struct ModelObject: Encodable {
+        var id: String
+        var object = "model"
+        var created: Int
+        var owned_by: String
+    }
+
+    struct CatalogEntry: Encodable {
+        struct Capabilities: Encodable {
+            var tools: Bool
+            var vision: Bool
+            var reasoning: Bool
+            var fim: Bool
+            var embedding: Bool
+        }
+
+        /// US dollars per million tokens; `null` when unknown (never shown as free).
+        struct Pricing: Encodable {
+            var input: Double?
+            var output: Double?
+            var unit = "USD per 1M tokens"
+        }
+
+        var id: String
+        var provider: String
+        var provider_name: String
+        var model: String
+        var colour: String
+        var dialect: String
+        var context_length: Int?
+        var max_output: Int?
+        var capabilities: Capabilities
+        var pricing: Pricing
+        /// The provider's worker is ready and has its key.
+        var available: Bool
+        var provider_state: String
+        /// Why the model cannot be used now, when it cannot.
+        var unavailable_reason: String?
+    }
+
+    struct Catalog: Encodable {
+        var object = "list"
+        var data: [CatalogEntry]
+    }
+
+    /// The `id` is everything after `/v1/models/`: model ids contain slashes.
+    func model(_ request: Request, context: some RequestContext) throws -> Response {
+        let id = String(request.uri.path.dropFirst("/v1/models/".count))
+        guard let modelID = ModelID(id), let entry = entries().first(where: { $0.id == id }), entry.available else {
+            throw GatewayError.modelNotFound("The model '\(id)' does not exist or its provider cannot answer now.")
+        }
+        return try StatusRoutes.json(
+            ModelObject(id: id, created: Int(Date().timeIntervalSince1970), owned_by: modelID.provider), status: .ok
+        )
+    }
+
+    func catalog(_ request: Request, context: some RequestContext) throws -> Response {
+        try StatusRoutes.json(Catalog(data: entries()), status: .ok)
+    }
+
+    /// Every model of every enabled provider, in catalog order.
+    func entries() -> [CatalogEntry] {
+        var entries: [CatalogEntry] = []
+        for slot in supervisor.orderedSlots {
+            let provider = slot.config
+            let snapshot = slot.snapshot
+            var reason: String?
+            if snapshot.connection == nil {
+                reason = "worker \(snapshot.label)" + (snapshot.reason.map { ": \($0)" } ?? "")
+            } else if let status = snapshot.status, !status.keyPresent, provider.key != .none {
+                reason = "no API key: \(status.keyProblem ?? provider.key.instructions)"
+            }
+            for model in provider.models {
+                entries.append(CatalogEntry(
+                    id: "\(provider.name)/\(model.id)", provider: provider.name, provider_name: provider.displayName,
+                    model: model.id, colour: provider.colour, dialect: provider.dialect.rawValue,
+                    context_length: model.contextLength, max_output: model.maxOutput,
+                    capabilities: .init(tools: model.tools, vision: model.vision, reasoning: model.reasoning, fim: model.fim, embedding: model.embedding),
+                    pricing: .init(input: model.inputPrice, output: model.outputPrice),
+                    available: reason == nil, provider_state: snapshot.label, unavailable_reason: reason
+                ))
+            }
+        }
+        return entries
+    }
+}
