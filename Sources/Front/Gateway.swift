@@ -25,7 +25,7 @@ struct Gateway {
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
         let router = Router()
-        router.add(middleware: OpenAIErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
+        router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
             ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
@@ -34,6 +34,9 @@ struct Gateway {
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
+        let messages = MessagesRoute(router: providers, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+        router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
+        router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         let catalog = CatalogRoutes(supervisor: supervisor)
         router.get("/v1/models/**") { request, context in try catalog.model(request, context: context) }
         router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }

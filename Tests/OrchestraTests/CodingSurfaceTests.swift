@@ -214,6 +214,56 @@ struct CodingSurfaceTests {
         }
     }
 
+    @Test("/v1/messages: Anthropic clients reach any dialect; answers, streams, tool use, thinking and errors in Anthropic's shape")
+    func anthropicIngress() async throws {
+        let weather: [String: Any] = ["name": "get_weather", "input_schema": ["type": "object", "properties": ["city": ["type": "string"]]]]
+        try await DialectGateway.run { gateway in
+            for flavour in [Flavour.gemini, .openai, .anthropic] {
+                let prefix = DialectGateway.prefix(flavour)
+                let whole = await gateway.post("/v1/messages", [
+                    "model": "\(prefix)/tools", "max_tokens": 100, "system": "Be brief.", "tools": [weather],
+                    "messages": [["role": "user", "content": "Weather in Paris?"]],
+                ])
+                #expect(whole.status == 200, "\(flavour): \(whole.text)")
+                #expect(whole.json["type"] as? String == "message" && whole.json["model"] as? String == "\(prefix)/tools")
+                #expect(whole.json["stop_reason"] as? String == "tool_use", "\(flavour)")
+                let use = (whole.json["content"] as? [[String: Any]])?.first { $0["type"] as? String == "tool_use" }
+                #expect(use?["name"] as? String == "get_weather" && use?["input"] as? NSDictionary == ["city": "Paris"], "\(flavour)")
+                #expect((whole.json["usage"] as? [String: Any])?["input_tokens"] as? Int == FakeScript.promptTokens, "\(flavour)")
+
+                let streamed = await gateway.post("/v1/messages", [
+                    "model": "\(prefix)/tools", "max_tokens": 100, "stream": true, "tools": [weather],
+                    "messages": [["role": "user", "content": "Weather in Paris?"]],
+                ])
+                #expect(streamed.headers["content-type"]?.hasPrefix("text/event-stream") == true)
+                let names = streamed.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+                #expect(names.first == "message_start" && names.suffix(2) == ["message_delta", "message_stop"], "\(flavour): \(names)")
+                #expect(names.contains("content_block_start") && names.contains("content_block_stop"))
+                #expect(streamed.text.contains(#""type":"input_json_delta""#) && streamed.text.contains(#""stop_reason":"tool_use""#), "\(flavour)")
+                #expect(streamed.text.contains(#""output_tokens":\#(FakeScript.completionTokens)"#), "\(flavour): usage reaches message_delta")
+            }
+            // Thinking on: thoughts come back as a thinking block before the text.
+            let thinking = await gateway.post("/v1/messages", [
+                "model": "gemini/reasoning", "max_tokens": 4000, "thinking": ["type": "enabled", "budget_tokens": 2000],
+                "messages": [["role": "user", "content": "Think."]],
+            ])
+            let blocks = thinking.json["content"] as? [[String: Any]] ?? []
+            #expect(blocks.map { $0["type"] as? String ?? "" } == ["thinking", "text"])
+            #expect(blocks.first?["thinking"] as? String == "Let me think.")
+            let thinkingConfig = (gateway.fakes.last(.gemini)?.body["generationConfig"] as? [String: Any])?["thinkingConfig"] as? [String: Any]
+            #expect(thinkingConfig?["thinkingLevel"] as? String == "low")
+
+            let unknown = await gateway.post("/v1/messages", ["model": "nosuch/x", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
+            #expect(unknown.status == 404 && unknown.json["type"] as? String == "error")
+            #expect((unknown.json["error"] as? [String: Any])?["type"] as? String == "not_found_error")
+            let limited = await gateway.post("/v1/messages", ["model": "gemini/error-429", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
+            #expect(limited.status == 429 && (limited.json["error"] as? [String: Any])?["type"] as? String == "rate_limit_error")
+            #expect(limited.headers["retry-after"] == "7")
+            let missing = await gateway.post("/v1/messages", ["model": "demo/echo", "messages": [["role": "user", "content": "x"]]])
+            #expect(missing.status == 400 && (missing.json["error"] as? [String: Any])?["message"] as? String == "'max_tokens' is required.")
+        }
+    }
+
     static func floats(base64: String) -> [Float] {
         guard let data = Data(base64Encoded: base64) else { return [] }
         return stride(from: 0, to: data.count, by: 4).map { offset in

@@ -21,6 +21,7 @@ from fake_dialects import FakeDialects
 ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
 FAKE_KEY = "sdk-test-upstream-key"
+TOOL_ANSWER = "It is 21 degrees in Paris."
 BUILTINS = ["kimi", "nvidia", "mistral", "codestral", "openrouter", "siliconflow", "groq", "cerebras", "gemini"]
 
 
@@ -46,6 +47,8 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         request = json.loads(self.rfile.read(length))
         FakeOpenAI.seen.append({"headers": dict(self.headers), "body": request})
         model = request.get("model")
+        if request.get("tools"):
+            return self._tool_turn(request)
         if model == "rate-limited":
             return self._json(429, {"error": {"message": "slow down", "type": "rate_limit_error",
                                               "param": None, "code": "rate_limit_exceeded"}},
@@ -75,6 +78,46 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
         if (request.get("stream_options") or {}).get("include_usage"):
             send({**base, "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _tool_turn(self, request):
+        """A tool-calling conversation: call get_weather, then answer once the result is back."""
+        answered = request["messages"][-1]["role"] == "tool"
+        if answered:
+            message = {"role": "assistant", "content": TOOL_ANSWER}
+            finish = "stop"
+        else:
+            message = {"role": "assistant", "content": None, "tool_calls": [{
+                "id": "call_oai_1", "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}]}
+            finish = "tool_calls"
+        usage = {"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13}
+        base = {"id": "chatcmpl-tools", "created": 1, "model": request["model"]}
+        if not request.get("stream"):
+            return self._json(200, {**base, "object": "chat.completion", "usage": usage,
+                                    "choices": [{"index": 0, "message": message, "finish_reason": finish}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        def send(delta, finish=None):
+            chunk = {**base, "object": "chat.completion.chunk",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+        send({"role": "assistant", "content": ""})
+        if answered:
+            send({"content": TOOL_ANSWER})
+        else:
+            call = message["tool_calls"][0]
+            send({"tool_calls": [{"index": 0, "id": call["id"], "type": "function",
+                                  "function": {"name": "get_weather", "arguments": ""}}]})
+            for piece in ['{"city": ', '"Paris"}']:
+                send({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
+        send({}, finish)
+        if (request.get("stream_options") or {}).get("include_usage"):
+            self.wfile.write(b"data: " + json.dumps({**base, "object": "chat.completion.chunk", "choices": [],
+                                                      "usage": usage}).encode() + b"\n\n")
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
 

@@ -26,28 +26,37 @@ extension HTTPFields {
     }
 }
 
-/// Renders anything a route throws as an OpenAI-style error, so clients and SDKs always get
-/// `{"error":{...}}`, never Hummingbird's plain-text errors or an empty body.
-struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Renders anything a route throws as an error body the client's SDK understands: OpenAI's
+/// `{"error":{...}}` everywhere, Anthropic's `{"type":"error",...}` on the Anthropic routes; never
+/// Hummingbird's plain-text errors or an empty body.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as GatewayError {
-            return error.response
-        } catch is NIOTooManyBytesError {
-            return GatewayError.bodyTooLarge(limit: maxBodyBytes).response
-        } catch let error as HTTPError {
+        } catch {
+            let gatewayError = gatewayError(for: error, request: request, context: context)
+            return request.uri.path.hasPrefix("/v1/messages") ? AnthropicErrors.response(gatewayError) : gatewayError.response
+        }
+    }
+
+    private func gatewayError(for error: any Error, request: Request, context: Context) -> GatewayError {
+        switch error {
+        case let error as GatewayError:
+            return error
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge(limit: maxBodyBytes)
+        case let error as HTTPError:
             let code = error.status.code
             let message = error.body ?? "\(error.status.reasonPhrase) (\(request.method) \(request.uri.path))"
             return GatewayError(
                 status: code, type: code >= 500 ? "server_error" : "invalid_request_error",
                 code: code == 404 ? "not_found" : nil, message: message
-            ).response
-        } catch {
+            )
+        default:
             context.logger.error("unexpected error: \(error)")
-            return GatewayError(status: 500, type: "server_error", code: "internal_error", message: "Internal gateway error.").response
+            return GatewayError(status: 500, type: "server_error", code: "internal_error", message: "Internal gateway error.")
         }
     }
 }

@@ -90,3 +90,9 @@ public enum JSONValue: Sendable, Equatable, Codable {
         Array((try? JSONEncoder().encode(self)) ?? Data("null".utf8))
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) {
+        self = .string(value)
+    }
+}

@@ -41,7 +41,7 @@ struct AnthropicRequestTranslator {
                 guard let callID = message.tool_call_id else {
                     throw .invalidRequest("messages[\(index)]: tool_call_id is required.", code: "missing_field", param: "messages[\(index)].tool_call_id")
                 }
-                let result = AnthropicBlock(type: "tool_result", tool_use_id: Self.toolID(callID), content: message.content?.text ?? "")
+                let result = AnthropicBlock(type: "tool_result", tool_use_id: Self.toolID(callID), content: .text(message.content?.text ?? ""))
                 Self.append(role: "user", blocks: [result], to: &messages)
             default:
                 throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: "invalid_role", param: "messages[\(index)].role")
@@ -79,7 +79,7 @@ struct AnthropicRequestTranslator {
             out.temperature = nil
             out.top_k = nil
         }
-        out.system = system.isEmpty ? nil : system.joined(separator: "\n\n")
+        out.system = system.isEmpty ? nil : AnthropicSystem(system.joined(separator: "\n\n"))
         return out
     }
 

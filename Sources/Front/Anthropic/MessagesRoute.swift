@@ -1,0 +1,155 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Shared
+
+/// `POST /v1/messages` (Anthropic Messages ingress, whole and streamed) and
+/// `POST /v1/messages/count_tokens`: an Anthropic-format client reaches any provider by the same
+/// `provider/model` prefix. The request becomes an OpenAI chat request for the provider's worker;
+/// the answer is written back in Anthropic's shape.
+struct MessagesRoute: Sendable {
+    let router: ProviderRouter
+    let maxBodyBytes: Int
+    let counters: RequestCounters
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        counters.received()
+        var streaming = false
+        defer { if !streaming { counters.finished() } }
+        let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
+        let chat = try AnthropicIngress.chatBody(anthropic)
+        let target = try await router.route(model: anthropic.model)
+        let stream = anthropic.stream ?? false
+        let (id, events) = target.connection.submit(
+            UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: ByteBuffer(bytes: chat))
+        )
+        var pending = await events.next()[...]
+        guard let first = pending.popFirst() else { throw GatewayError.workerLost(target.provider) }
+        guard case .head(let head) = first else {
+            if case .failure(let error) = first { throw error }
+            throw GatewayError.workerLost(target.provider)
+        }
+        var headers = HTTPFields(forwarding: head.headers)
+        headers[HTTPField.Name("x-orchestra-provider")!] = target.provider
+        if head.streaming {
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            streaming = true
+            let relay = AnthropicStreamRelay(
+                events: events, pending: Array(pending), id: id, connection: target.connection, model: anthropic.model
+            )
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                defer { counters.finished() }
+                try await relay.run(&writer)
+            })
+        }
+        var body: [UInt8] = []
+        while true {
+            for event in pending {
+                switch event {
+                case .chunk(let bytes): body += bytes.readableBytesView
+                case .end: 
+                    headers[.contentType] = "application/json"
+                    let message = try AnthropicAnswers.message(fromChat: body, model: anthropic.model)
+                    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: message)))
+                case .failure(let error): throw error
+                case .head: break
+                }
+            }
+            pending = await events.next()[...]
+            if pending.isEmpty { throw GatewayError.workerLost(target.provider) }
+        }
+    }
+
+    /// An estimate (about four characters a token), since no provider behind the gateway counts
+    /// Anthropic-format tokens for us; the answer says so in a header.
+    func countTokens(_ request: Request, context: some RequestContext) async throws -> Response {
+        let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes, requireMaxTokens: false)
+        var characters = anthropic.system?.text.count ?? 0
+        for message in anthropic.messages {
+            for block in message.content {
+                characters += (block.text ?? "").count + (block.thinking ?? "").count + (block.content?.text ?? "").count
+                if let input = block.input { characters += input.encoded().count }
+                if block.type == "image" { characters += 1600 * 4 }
+            }
+        }
+        for tool in anthropic.tools ?? [] {
+            characters += tool.name.count + (tool.description ?? "").count + (tool.input_schema?.encoded().count ?? 0)
+        }
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("x-orchestra-token-count")!] = "estimate"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":\#(max(1, (characters + 3) / 4))}"#)))
+    }
+
+    private static func decode(_ request: Request, maxBodyBytes: Int, requireMaxTokens: Bool = true) async throws -> AnthropicRequest {
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        var bytes = Array(body.readableBytesView)
+        if !requireMaxTokens, case .object(var object) = try? JSONValue.decode(bytes), object["max_tokens"] == nil {
+            // count_tokens takes the same body without max_tokens.
+            object["max_tokens"] = .int(1)
+            bytes = JSONValue.object(object).encoded()
+        }
+        do {
+            return try JSONDecoder().decode(AnthropicRequest.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw GatewayError.describing(error)
+        } catch {
+            throw GatewayError.invalidRequest("The request body is not valid JSON.", code: "invalid_json")
+        }
+    }
+}
+
+/// Writes a worker's OpenAI stream to an Anthropic client as Anthropic events.
+struct AnthropicStreamRelay: Sendable {
+    let events: ResponseEvents
+    let pending: [ResponseEvent]
+    let id: UInt32
+    let connection: WorkerConnection
+    let model: String
+
+    func run(_ writer: inout any ResponseBodyWriter) async throws {
+        var batch = pending
+        var parser = SSEParser()
+        var anthropic = AnthropicStreamWriter(model: model)
+        while true {
+            var out: [UInt8] = []
+            var finished = false
+            for event in batch {
+                switch event {
+                case .chunk(let bytes):
+                    for sse in parser.feed(bytes.readableBytesView) {
+                        guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(sse.data)) else { continue }
+                        if let error = chunk.error {
+                            out += AnthropicStreamWriter.error(GatewayError(status: 502, type: error.type ?? "api_error", code: nil, message: error.message ?? "upstream error"))
+                            finished = true
+                            break
+                        }
+                        out += anthropic.events(for: chunk)
+                    }
+                case .end:
+                    out += anthropic.finish()
+                    finished = true
+                case .failure(let error):
+                    out += AnthropicStreamWriter.error(error)
+                    finished = true
+                case .head:
+                    break
+                }
+                if finished { break }
+            }
+            if !out.isEmpty {
+                do {
+                    try await writer.write(ByteBuffer(bytes: out))
+                } catch {
+                    connection.cancel(id: id)
+                    throw error
+                }
+            }
+            if finished { break }
+            batch = await events.next()
+            if batch.isEmpty { batch = [.failure(.workerLost(connection.provider))] }
+        }
+        try await writer.finish(nil)
+    }
+}

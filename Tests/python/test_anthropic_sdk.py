@@ -1,0 +1,75 @@
+"""The official anthropic SDK against /v1/messages: plain, streamed and tool use, through a
+Gemini-dialect provider and an OpenAI-dialect provider behind the gateway."""
+import anthropic
+import pytest
+
+from conftest import TOOL_ANSWER
+
+WEATHER = {"name": "get_weather", "description": "Current weather",
+           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+
+
+@pytest.fixture
+def client(gateway):
+    return anthropic.Anthropic(base_url=gateway, api_key="dummy-client-key", max_retries=0)
+
+
+def test_plain_message_through_demo(client):
+    message = client.messages.create(model="demo/echo", max_tokens=64,
+                                     messages=[{"role": "user", "content": "hello anthropic sdk"}])
+    assert message.type == "message" and message.role == "assistant"
+    assert message.content[0].type == "text"
+    assert message.content[0].text.endswith("You said: hello anthropic sdk")
+    assert message.stop_reason == "end_turn"
+    assert message.usage.output_tokens > 0
+
+
+def test_plain_message_through_openai_dialect(client):
+    message = client.messages.create(model="fake/gpt-test", max_tokens=64, system="Be brief.",
+                                     messages=[{"role": "user", "content": "hi"}])
+    assert message.content[0].text == "fake says hi"
+    assert message.usage.input_tokens == 3 and message.usage.output_tokens == 3
+
+
+@pytest.mark.parametrize("model", ["demo/echo", "fake/gpt-test"])
+def test_streamed_message(client, model):
+    with client.messages.stream(model=model, max_tokens=64,
+                                messages=[{"role": "user", "content": "stream please"}]) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text and final.content[0].text == text
+    assert final.stop_reason == "end_turn"
+    assert final.usage.output_tokens > 0
+
+
+@pytest.mark.parametrize("model", ["gem/fake-model", "fake/tools-model"])
+@pytest.mark.parametrize("streamed", [False, True])
+def test_tool_use_round_trip(client, model, streamed):
+    messages = [{"role": "user", "content": "Weather in Paris?"}]
+    if streamed:
+        with client.messages.stream(model=model, max_tokens=256, tools=[WEATHER], messages=messages) as stream:
+            first = stream.get_final_message()
+    else:
+        first = client.messages.create(model=model, max_tokens=256, tools=[WEATHER], messages=messages)
+    assert first.stop_reason == "tool_use"
+    use = [block for block in first.content if block.type == "tool_use"][0]
+    assert use.name == "get_weather" and use.input == {"city": "Paris"}
+    messages += [{"role": "assistant", "content": first.content},
+                 {"role": "user", "content": [{"type": "tool_result", "tool_use_id": use.id, "content": "21 degrees"}]}]
+    second = client.messages.create(model=model, max_tokens=256, tools=[WEATHER], messages=messages)
+    assert second.content[0].text == TOOL_ANSWER
+    assert second.stop_reason == "end_turn"
+
+
+def test_errors_are_anthropic_shaped(client):
+    with pytest.raises(anthropic.NotFoundError) as error:
+        client.messages.create(model="nosuch/model", max_tokens=16, messages=[{"role": "user", "content": "x"}])
+    assert error.value.body["type"] == "error"
+    assert error.value.body["error"]["type"] == "not_found_error"
+    with pytest.raises(anthropic.BadRequestError):
+        client.messages.create(model="demo/echo", max_tokens=16, messages=[{"role": "system", "content": "x"}])
+
+
+def test_count_tokens_estimate(client):
+    count = client.messages.count_tokens(model="demo/echo", messages=[{"role": "user", "content": "one two three four"}])
+    assert count.input_tokens > 0
