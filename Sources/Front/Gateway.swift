@@ -40,6 +40,7 @@ struct Gateway {
         let catalog = CatalogRoutes(supervisor: supervisor)
         router.get("/v1/models/**") { request, context in try catalog.model(request, context: context) }
         router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }
+        router.get("/continue/config.yaml") { request, context in try catalog.continueConfig(request, context: context) }
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger

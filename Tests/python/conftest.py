@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
 FAKE_KEY = "sdk-test-upstream-key"
 TOOL_ANSWER = "It is 21 degrees in Paris."
+# The running gateway's config path and environment, for tests that run other orchestra commands.
+GATEWAY_RUN = {}
 BUILTINS = ["kimi", "nvidia", "mistral", "codestral", "openrouter", "siliconflow", "groq", "cerebras", "gemini"]
 
 
@@ -154,6 +156,16 @@ runtime_dir = "{workdir}"
 base_url = "{fake_upstream}"
 api_key_env = "SDK_FAKE_KEY"
 
+[providers.fake.models."coder-fim"]
+context_length = 32768
+max_output = 16384
+tools = true
+fim = true
+
+[providers.fake.models."vision-model"]
+context_length = 128000
+vision = true
+
 [providers.nokey]
 base_url = "{fake_upstream}"
 api_key_env = "SDK_MISSING_KEY"
@@ -191,6 +203,8 @@ api_key_env = "SDK_FAKE_KEY"
     if url is None or "ready:" not in log:
         process.kill()
         raise RuntimeError("gateway did not start:\n" + log)
+    GATEWAY_RUN["config"] = str(config)
+    GATEWAY_RUN["env"] = env
     yield url
     process.terminate()
     process.wait(timeout=15)

@@ -88,3 +88,22 @@ def test_error_after_stream_started_raises(client):
     with pytest.raises(openai.APIError):
         for _ in stream:
             pass
+
+
+def test_legacy_completions(client):
+    completion = client.completions.create(model="demo/echo", prompt="complete me", max_tokens=32)
+    assert completion.object == "text_completion"
+    assert completion.choices[0].text.endswith("You said: complete me")
+    stream = client.completions.create(model="demo/echo", prompt="stream me", max_tokens=32, stream=True)
+    assert "".join(chunk.choices[0].text for chunk in stream if chunk.choices).endswith("You said: stream me")
+
+
+def test_embeddings_default_base64_is_decoded_by_the_sdk(client):
+    result = client.embeddings.create(model="demo/embed", input=["same text", "other text", "same text"])
+    vectors = [item.embedding for item in result.data]
+    assert len(vectors) == 3 and all(len(v) == 16 for v in vectors)
+    assert vectors[0] == vectors[2] and vectors[0] != vectors[1]
+    assert abs(sum(x * x for x in vectors[0]) - 1) < 1e-5
+    floats = client.embeddings.create(model="demo/embed", input="same text", encoding_format="float")
+    assert [round(x, 5) for x in floats.data[0].embedding] == [round(x, 5) for x in vectors[0]]
+    assert result.usage.prompt_tokens > 0

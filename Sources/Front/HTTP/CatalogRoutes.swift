@@ -67,6 +67,31 @@ struct CatalogRoutes: Sendable {
         try StatusRoutes.json(Catalog(data: entries()), status: .ok)
     }
 
+    /// `GET /continue/config.yaml[?key_ref=NAME]`: Continue's config for the models usable now, with
+    /// the gateway's address as the client reached it.
+    func continueConfig(_ request: Request, context: some RequestContext) throws -> Response {
+        let keyRef = request.uri.queryParameters.get("key_ref")
+        if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw GatewayError.invalidRequest("key_ref takes a secret name of letters, digits and '_'.", code: "invalid_value", param: "key_ref")
+        }
+        let host = request.head.authority ?? "127.0.0.1:\(supervisor.config.server.port)"
+        var entries: [ContinueConfig.Entry] = []
+        for slot in supervisor.orderedSlots where isUsable(slot) {
+            entries += slot.config.models.map { ContinueConfig.Entry(provider: slot.config, model: $0) }
+        }
+        let yaml = ContinueConfig(baseURL: "http://\(host)", keyReference: keyRef, entries: entries).render()
+        return Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: yaml))
+        )
+    }
+
+    private func isUsable(_ slot: WorkerSlot) -> Bool {
+        let snapshot = slot.snapshot
+        guard snapshot.connection != nil, let status = snapshot.status else { return false }
+        return status.keyPresent || slot.config.key == .none
+    }
+
     /// Every model of every enabled provider, in catalog order.
     func entries() -> [CatalogEntry] {
         var entries: [CatalogEntry] = []
