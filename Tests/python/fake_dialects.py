@@ -51,7 +51,9 @@ class FakeDialects(BaseHTTPRequestHandler):
         stream = ":streamGenerateContent" in self.path
         contents = request["contents"]
         answered = any("functionResponse" in part for part in contents[-1]["parts"])
-        if answered:
+        if not request.get("tools"):
+            parts = [{"text": "fake gemini"}, {"text": " says hi"}]
+        elif answered:
             call = contents[-2]["parts"][0]
             if call.get("thoughtSignature") != SIGNATURE:
                 return self._json(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
@@ -62,7 +64,10 @@ class FakeDialects(BaseHTTPRequestHandler):
         response = {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
                     "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 4, "totalTokenCount": 13}}
         if stream:
-            return self._events([(None, response)])
+            # One event per part, as Gemini streams text.
+            events = [{"candidates": [{"content": {"role": "model", "parts": [part]}, "index": 0}]} for part in parts[:-1]]
+            last = {**response, "candidates": [{**response["candidates"][0], "content": {"role": "model", "parts": parts[-1:]}}]}
+            return self._events([(None, event) for event in events + [last]])
         return self._json(200, response)
 
     def anthropic(self, request):

@@ -31,7 +31,14 @@ def test_plain_message_through_openai_dialect(client):
     assert message.usage.input_tokens == 3 and message.usage.output_tokens == 3
 
 
-@pytest.mark.parametrize("model", ["demo/echo", "fake/gpt-test"])
+def test_plain_message_through_gemini_dialect(client):
+    message = client.messages.create(model="gem/fake-model", max_tokens=64,
+                                     messages=[{"role": "user", "content": "hi"}])
+    assert message.content[0].text == "fake gemini says hi"
+    assert message.usage.input_tokens == 9 and message.usage.output_tokens == 4
+
+
+@pytest.mark.parametrize("model", ["demo/echo", "fake/gpt-test", "gem/fake-model"])
 def test_streamed_message(client, model):
     with client.messages.stream(model=model, max_tokens=64,
                                 messages=[{"role": "user", "content": "stream please"}]) as stream:
