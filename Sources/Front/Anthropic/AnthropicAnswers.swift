@@ -1,6 +1,14 @@
 import FoundationEssentials
 import Shared
 
+extension OpenAIAnswerProbe {
+    var anthropicUsage: AnthropicUsage {
+        var usage = AnthropicUsage(input_tokens: self.usage?.prompt_tokens ?? 0, output_tokens: self.usage?.completion_tokens ?? 0)
+        usage.cache_read_input_tokens = self.usage?.prompt_tokens_details?.cached_tokens
+        return usage
+    }
+}
+
 /// OpenAI chat answers → Anthropic Messages answers, whole (`message`) or as Anthropic's stream of
 /// named events, for clients that came in on `/v1/messages`.
 enum AnthropicAnswers {
@@ -110,9 +118,7 @@ struct AnthropicStreamWriter {
             out += events(for: OpenAIAnswerProbe())
         }
         out += close()
-        var delta = AnthropicStreamEvent.Delta(stop_reason: stopReason ?? "end_turn")
-        delta.type = nil
-        out += Self.event(AnthropicStreamEvent(type: "message_delta", delta: delta, usage: usage))
+        out += Self.event(AnthropicStreamEvent(type: "message_delta", delta: .init(stop_reason: stopReason ?? "end_turn"), usage: usage))
         out += Self.event(AnthropicStreamEvent(type: "message_stop"))
         return out
     }

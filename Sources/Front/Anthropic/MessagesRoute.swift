@@ -90,13 +90,7 @@ struct MessagesRoute: Sendable {
             object["max_tokens"] = .int(1)
             bytes = JSONValue.object(object).encoded()
         }
-        do {
-            return try JSONDecoder().decode(AnthropicRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw GatewayError.describing(error)
-        } catch {
-            throw GatewayError.invalidRequest("The request body is not valid JSON.", code: "invalid_json")
-        }
+        return try GatewayError.decodeRequest(AnthropicRequest.self, from: bytes)
     }
 }
 

@@ -8,12 +8,7 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() throws {
-        let config: GatewayConfig
-        do {
-            config = try ConfigLoader.load(path: options.config)
-        } catch {
-            throw ValidationError("invalid configuration: \(error)")
-        }
+        let config = try options.load()
         print("listen: \(config.server.host):\(config.server.port)")
         print("max body: \(config.server.maxBodyBytes) bytes")
         print("providers:")

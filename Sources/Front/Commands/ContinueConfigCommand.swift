@@ -19,12 +19,7 @@ struct ContinueConfigCommand: ParsableCommand {
     var keyRef: String?
 
     func run() throws {
-        let config: GatewayConfig
-        do {
-            config = try ConfigLoader.load(path: options.config)
-        } catch {
-            throw ValidationError("invalid configuration: \(error)")
-        }
+        let config = try options.load()
         if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             throw ValidationError("--key-ref takes a secret name of letters, digits and '_'")
         }

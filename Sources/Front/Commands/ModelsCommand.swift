@@ -9,12 +9,7 @@ struct ModelsCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() throws {
-        let config: GatewayConfig
-        do {
-            config = try ConfigLoader.load(path: options.config)
-        } catch {
-            throw ValidationError("invalid configuration: \(error)")
-        }
+        let config = try options.load()
         let rows = config.enabledProviders.flatMap { provider in
             provider.models.map { model in
                 [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Shared
 
 /// `orchestra`: the gateway's command line.
 @main
@@ -15,4 +16,13 @@ struct OrchestraCommand: AsyncParsableCommand {
 struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "Path of config.toml (built-in defaults when omitted).")
     var config: String?
+
+    /// The configuration, or a usage error naming what is wrong in it.
+    func load() throws -> GatewayConfig {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            throw ValidationError("invalid configuration: \(error)")
+        }
+    }
 }

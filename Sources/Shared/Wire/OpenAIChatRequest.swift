@@ -264,17 +264,22 @@ public struct ResponseFormat: Decodable, Sendable {
 extension ChatRequest {
     /// Decodes a client body, naming the offending field in the 400 when it does not fit.
     public static func decode(_ bytes: [UInt8]) throws(GatewayError) -> ChatRequest {
-        do {
-            return try JSONDecoder().decode(ChatRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw GatewayError.describing(error)
-        } catch {
-            throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
-        }
+        try GatewayError.decodeRequest(ChatRequest.self, from: bytes)
     }
 }
 
 extension GatewayError {
+    /// Decodes a client's request body; a body that does not fit is a 400 naming the field.
+    public static func decodeRequest<Body: Decodable>(_ type: Body.Type, from bytes: [UInt8]) throws(GatewayError) -> Body {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw describing(error)
+        } catch {
+            throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
+        }
+    }
+
     /// A 400 that names the request field a decoding error is about.
     public static func describing(_ error: DecodingError) -> GatewayError {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {

@@ -42,13 +42,7 @@ public struct CompletionRequest: Decodable, Sendable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(GatewayError) -> CompletionRequest {
-        do {
-            return try JSONDecoder().decode(CompletionRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw GatewayError.describing(error)
-        } catch {
-            throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
-        }
+        try GatewayError.decodeRequest(CompletionRequest.self, from: bytes)
     }
 }
 
@@ -115,13 +109,7 @@ public struct EmbeddingsRequest: Decodable, Sendable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(GatewayError) -> EmbeddingsRequest {
-        do {
-            return try JSONDecoder().decode(EmbeddingsRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw GatewayError.describing(error)
-        } catch {
-            throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
-        }
+        try GatewayError.decodeRequest(EmbeddingsRequest.self, from: bytes)
     }
 }
 

@@ -35,20 +35,20 @@ struct TextCompletionTranslator: ResponseTranslator {
 
     /// A whole chat answer as a whole text completion.
     static func textCompletion(fromChat chat: [UInt8], provider: String) throws(GatewayError) -> [UInt8] {
-        guard let answer = try? JSONDecoder().decode(ChatAnswer.self, from: Data(chat)) else {
+        guard let answer = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(chat)) else {
             throw .upstreamInvalid(provider, detail: "it is not a chat completion")
         }
-        let choices = answer.choices.map { TextCompletion.Choice(text: $0.message?.content ?? "", index: $0.index ?? 0, finish_reason: $0.finish_reason) }
+        let choices = (answer.choices ?? []).map { TextCompletion.Choice(text: $0.message?.content ?? "", index: $0.index ?? 0, finish_reason: $0.finish_reason) }
         return Self.encode(TextCompletion(id: answer.id ?? OpenAIIdentifiers.completion(), created: answer.created ?? 0, model: answer.model ?? "", choices: choices, usage: answer.usage))
     }
 
     /// One chat chunk as a text chunk; `nil` for chunks that carry nothing a text client reads
     /// (the role-only first chunk, reasoning).
     static func textChunk(fromChat payload: [UInt8], provider: String) throws(GatewayError) -> [UInt8]? {
-        guard let chunk = try? JSONDecoder().decode(ChatAnswer.self, from: Data(payload)) else {
+        guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(payload)) else {
             throw .upstreamInvalid(provider, detail: "a stream event is not a chat completion chunk")
         }
-        let choices = chunk.choices.compactMap { choice -> TextCompletion.Choice? in
+        let choices = (chunk.choices ?? []).compactMap { choice -> TextCompletion.Choice? in
             let text = choice.delta?.content ?? ""
             guard !text.isEmpty || choice.finish_reason != nil else { return nil }
             return TextCompletion.Choice(text: text, index: choice.index ?? 0, finish_reason: choice.finish_reason)
@@ -61,33 +61,5 @@ struct TextCompletionTranslator: ResponseTranslator {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
-    }
-
-    /// The fields of a chat answer or chunk that a text completion keeps.
-    private struct ChatAnswer: Decodable {
-        struct Choice: Decodable {
-            struct Content: Decodable { var content: String? }
-            var index: Int?
-            var message: Content?
-            var delta: Content?
-            var finish_reason: String?
-        }
-        var id: String?
-        var created: Int?
-        var model: String?
-        var choices: [Choice]
-        var usage: Usage?
-
-        private enum CodingKeys: String, CodingKey { case id, created, model, choices, usage }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            id = try container.decodeIfPresent(String.self, forKey: .id)
-            created = try container.decodeIfPresent(Int.self, forKey: .created)
-            model = try container.decodeIfPresent(String.self, forKey: .model)
-            // vLLM and others send `choices: null` on the usage chunk.
-            choices = try container.decodeIfPresent([Choice].self, forKey: .choices) ?? []
-            usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
-        }
     }
 }
