@@ -8,6 +8,15 @@ enum KeyLoader {
     struct Result {
         var value: String?
         var problem: String?
+
+        /// Several keys for one provider are written one per line (or comma-separated) in the same
+        /// variable or file; they are used in turn.
+        var keys: [String] {
+            guard let value else { return [] }
+            return value.split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == "\r" })
+                .map { String($0.filter { !$0.isWhitespace }) }
+                .filter { !$0.isEmpty }
+        }
     }
 
     static func load(_ source: KeySource, provider: String, passed: String?) -> Result {

@@ -67,7 +67,7 @@ final class FrameDispatcher: ChannelInboundHandler {
             backend?.cancel(id: id)
         case .ping(let nonce):
             link.send([.pong(nonce: nonce)])
-        case .ready, .pong, .head, .chunk, .end, .failure:
+        case .ready, .pong, .head, .chunk, .end, .failure, .rateStatus:
             logger.warning("unexpected frame from the front")
         }
     }
@@ -82,12 +82,13 @@ final class FrameDispatcher: ChannelInboundHandler {
         switch config.dialect {
         case .demo:
             backend = DemoBackend(link: link, eventLoop: eventLoop, config: config)
-        case .openai:
-            backend = UpstreamBackend(config: config, dialect: OpenAIDialect(config: config, key: key.value), link: link)
-        case .gemini:
-            backend = UpstreamBackend(config: config, dialect: GeminiDialect(config: config, key: key.value), link: link)
-        case .anthropic:
-            backend = UpstreamBackend(config: config, dialect: AnthropicDialect(config: config, key: key.value), link: link)
+        case .openai, .gemini, .anthropic:
+            let dialect: any Dialect = switch config.dialect {
+            case .gemini: GeminiDialect(config: config)
+            case .anthropic: AnthropicDialect(config: config)
+            default: OpenAIDialect(config: config)
+            }
+            backend = UpstreamBackend(config: config, dialect: dialect, keys: key.keys, link: link, eventLoop: eventLoop)
         }
         logger.info(
             "configured",

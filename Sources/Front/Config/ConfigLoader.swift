@@ -19,7 +19,10 @@ enum ConfigLoader {
     }
 
     static func defaults() -> GatewayConfig {
-        GatewayConfig(providers: BuiltinCatalog.providers.map(ProviderConfig.init(builtin:)))
+        GatewayConfig(
+            providers: BuiltinCatalog.providers.map(ProviderConfig.init(builtin:)),
+            routes: Dictionary(uniqueKeysWithValues: BuiltinRoutes.all.map { ($0.name, $0) })
+        )
     }
 
     static func parse(_ text: String) throws(ConfigError) -> GatewayConfig {
@@ -34,7 +37,7 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers"])
+        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries"])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
@@ -55,6 +58,15 @@ enum ConfigLoader {
                     config.providers.append(provider)
                 }
             }
+        }
+        if let routes = try root.table("routes") {
+            for name in routes.table.keys.sorted() {
+                guard let reader = try routes.table(name) else { continue }
+                config.routes[name] = try RoutesParser.parseRoute(reader, name: name, providers: config.providers)
+            }
+        }
+        if let retries = try root.table("retries") {
+            config.retries = try RoutesParser.parseRetries(retries)
         }
         return config
     }

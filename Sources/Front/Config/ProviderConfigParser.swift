@@ -4,7 +4,7 @@ import Shared
 enum ProviderConfigParser {
     static let allowedKeys: Set<String> = [
         "enabled", "dialect", "base_url", "api_key_env", "api_key_file", "headers", "models", "display_name",
-        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks", "completions",
+        "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks", "completions", "limits",
     ]
 
     static func parse(_ reader: TOMLReader, name: String, base: ProviderConfig?) throws(ConfigError) -> ProviderConfig {
@@ -63,6 +63,11 @@ enum ProviderConfigParser {
             }
             provider.completions = mode
         }
+        if let limits = try reader.table("limits") {
+            let (parsed, queue) = try RateLimitsParser.parse(limits, allowQueue: true)
+            provider.limits = parsed
+            if let queue { provider.queue = queue }
+        }
         if let quirks = try reader.table("quirks") {
             provider.quirks = try ProviderQuirksParser.parse(quirks, base: provider.quirks)
         }
@@ -70,6 +75,9 @@ enum ProviderConfigParser {
             for id in models.table.keys.sorted() {
                 guard let model = try models.table(id) else { continue }
                 let existing = provider.models.firstIndex { $0.id == id }
+                if let limits = try model.table("limits") {
+                    provider.modelLimits[id] = try RateLimitsParser.parse(limits, allowQueue: false).0
+                }
                 let parsed = try parseModel(model, id: id, base: existing.map { provider.models[$0] })
                 if let existing { provider.models[existing] = parsed } else { provider.models.append(parsed) }
             }
@@ -107,6 +115,7 @@ enum ProviderConfigParser {
     private static func parseModel(_ reader: TOMLReader, id: String, base: ModelInfo?) throws(ConfigError) -> ModelInfo {
         try reader.rejectUnknownKeys(allowed: [
             "context_length", "max_output", "tools", "vision", "reasoning", "fim", "embedding", "input_price", "output_price",
+            "limits",
         ])
         var model = base ?? ModelInfo(id: id)
         if let value = try reader.int("context_length") { model.contextLength = value }

@@ -58,6 +58,18 @@ struct TOMLReader {
         return pairs
     }
 
+    /// An array of tables, e.g. `windows = [{ requests = 900, seconds = 3600 }]`.
+    func tables(_ key: String) throws(ConfigError) -> [TOMLReader]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw mismatch(key, expected: "an array of tables", got: value) }
+        var readers: [TOMLReader] = []
+        for (index, element) in array.enumerated() {
+            guard let table = element.table else { throw mismatch(key, expected: "an array of tables", got: value) }
+            readers.append(TOMLReader(table: table, path: "\(child(key))[\(index)]"))
+        }
+        return readers
+    }
+
     /// An array whose elements are all strings, e.g. `drop_fields = ["logprobs", "n"]`.
     func stringArray(_ key: String) throws(ConfigError) -> [String]? {
         guard let value = table[key] else { return nil }

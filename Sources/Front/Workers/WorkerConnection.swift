@@ -14,6 +14,7 @@ final class WorkerConnection: Sendable {
         var nextID: UInt32 = 1
         var pending: [UInt32: ResponseEvents] = [:]
         var closed = false
+        var rateStatus = RateStatus()
     }
 
     private let state = Mutex(State())
@@ -53,6 +54,12 @@ final class WorkerConnection: Sendable {
     }
 
     var inFlight: Int { state.withLock { $0.pending.count } }
+
+    /// The worker's last rate-limit report.
+    var rateStatus: RateStatus {
+        get { state.withLock { $0.rateStatus } }
+        set { state.withLock { $0.rateStatus = newValue } }
+    }
 
     /// Routes a response frame to its request (event loop).
     func deliver(id: UInt32, _ event: ResponseEvent) {
@@ -112,6 +119,7 @@ final class WorkerChannelHandler: ChannelInboundHandler, Sendable {
         case .end(let id): connection.deliver(id: id, .end)
         case .failure(let id, let error): connection.deliver(id: id, .failure(error))
         case .pong(let nonce): onPong(nonce)
+        case .rateStatus(let status): connection.rateStatus = status
         case .configure, .request, .cancel, .ping: break
         }
     }

@@ -5,11 +5,19 @@ public struct GatewayConfig: Sendable, Equatable {
     public var supervisor: SupervisorConfig
     /// Every known provider, enabled or not, in a stable order (built-ins first, then custom ones).
     public var providers: [ProviderConfig]
+    /// Named routes (built-in task routes plus config), by name.
+    public var routes: [String: RouteConfig]
+    public var retries: RetryPolicy
 
-    public init(server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig]) {
+    public init(
+        server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],
+        routes: [String: RouteConfig] = [:], retries: RetryPolicy = RetryPolicy()
+    ) {
         self.server = server
         self.supervisor = supervisor
         self.providers = providers
+        self.routes = routes
+        self.retries = retries
     }
 
     public var enabledProviders: [ProviderConfig] { providers.filter(\.enabled) }

@@ -15,6 +15,10 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var timeouts: UpstreamTimeouts
     public var quirks: ProviderQuirks
     public var completions: CompletionsMode
+    /// Limits for the whole provider (all keys together); per-model limits live in `modelLimits`.
+    public var limits: RateLimits
+    public var modelLimits: [String: RateLimits]
+    public var queue: QueuePolicy
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, key: KeySource,
@@ -34,6 +38,9 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         self.timeouts = timeouts
         self.quirks = quirks
         self.completions = completions
+        self.limits = RateLimits()
+        self.modelLimits = [:]
+        self.queue = QueuePolicy()
     }
 
     public init(builtin definition: ProviderDefinition) {

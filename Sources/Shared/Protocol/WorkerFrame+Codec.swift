@@ -13,7 +13,7 @@ public struct FrameDecodingError: Error, Sendable, CustomStringConvertible {
 
 extension WorkerFrame {
     enum Kind: UInt8 {
-        case configure = 1, ready, request, cancel, ping, pong, head, chunk, end, failure
+        case configure = 1, ready, request, cancel, ping, pong, head, chunk, end, failure, rateStatus
     }
 
     /// Largest frame either side accepts (a request body plus headroom).
@@ -39,6 +39,7 @@ extension WorkerFrame {
             buffer.writeInteger(call.endpoint.rawValue)
             buffer.writeInteger(UInt8(call.stream ? 1 : 0))
             buffer.writeLengthPrefixedString(call.model)
+            buffer.writeLengthPrefixedString(call.responseModel ?? "")
             var body = call.body
             buffer.writeBuffer(&body)
         case .cancel(let id):
@@ -73,6 +74,10 @@ extension WorkerFrame {
             buffer.writeLengthPrefixedString(error.message)
             buffer.writeLengthPrefixedString(error.param ?? "")
             buffer.writeHeaders(error.headers)
+        case .rateStatus(let status):
+            buffer.writeInteger(Kind.rateStatus.rawValue)
+            buffer.writeInteger(UInt32(0))
+            buffer.writeBytes(try! JSONEncoder().encode(status))
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start), at: lengthIndex)
     }
@@ -87,11 +92,16 @@ extension WorkerFrame {
             return .configure(try decodeJSON(ProviderConfig.self, from: payload))
         case .ready:
             return .ready(try decodeJSON(WorkerStatus.self, from: payload))
+        case .rateStatus:
+            return .rateStatus(try decodeJSON(RateStatus.self, from: payload))
         case .request:
             guard let rawEndpoint: UInt8 = payload.readInteger(), let endpoint = Endpoint(rawValue: rawEndpoint),
-                let stream: UInt8 = payload.readInteger(), let model = payload.readLengthPrefixedString()
+                let stream: UInt8 = payload.readInteger(), let model = payload.readLengthPrefixedString(),
+                let responseModel = payload.readLengthPrefixedString()
             else { throw FrameDecodingError("malformed request frame") }
-            return .request(id: id, UpstreamCall(endpoint: endpoint, model: model, stream: stream == 1, body: payload))
+            return .request(id: id, UpstreamCall(
+                endpoint: endpoint, model: model, stream: stream == 1, body: payload, responseModel: responseModel.isEmpty ? nil : responseModel
+            ))
         case .cancel: return .cancel(id: id)
         case .ping: return .ping(nonce: id)
         case .pong: return .pong(nonce: id)

@@ -26,6 +26,39 @@ public enum WorkerFrame: Sendable, Equatable {
     case end(id: UInt32)
     /// Worker → front: the request failed; ends the request whether or not a head was sent.
     case failure(id: UInt32, GatewayError)
+    /// Worker → front: the provider's rate-limit state changed (routes skip a limited provider).
+    case rateStatus(RateStatus)
+}
+
+/// What a worker's rate limiter reports to the front: enough to skip a provider that cannot take a
+/// request now, and to show budget on `/health` and the dashboard.
+public struct RateStatus: Sendable, Equatable, Codable {
+    /// Requests waiting for budget.
+    public var queued: Int
+    /// Requests being served upstream.
+    public var inFlight: Int
+    public var keys: Int
+    /// Keys resting after a 429 or an exhausted quota (for the model with the most).
+    public var restingKeys: Int
+    /// Seconds until a new request could be admitted, when it could not be now.
+    public var limitedFor: Double?
+    /// Left in the tightest request window, when windows are configured.
+    public var requestsLeft: Int?
+    /// Models whose every key rests (after upstream 429s), with the seconds until one wakes.
+    public var restingModels: [String: Double]
+
+    public init(
+        queued: Int = 0, inFlight: Int = 0, keys: Int = 0, restingKeys: Int = 0, limitedFor: Double? = nil, requestsLeft: Int? = nil,
+        restingModels: [String: Double] = [:]
+    ) {
+        self.queued = queued
+        self.inFlight = inFlight
+        self.keys = keys
+        self.restingKeys = restingKeys
+        self.limitedFor = limitedFor
+        self.requestsLeft = requestsLeft
+        self.restingModels = restingModels
+    }
 }
 
 /// What a worker reports once configured.
@@ -63,12 +96,15 @@ public struct UpstreamCall: Sendable, Equatable {
     public var stream: Bool
     /// The client's JSON body, untouched: the worker rewrites it for its upstream.
     public var body: ByteBuffer
+    /// When set, the answer's `model` field is replaced by this (the member that served a route).
+    public var responseModel: String?
 
-    public init(endpoint: Endpoint, model: String, stream: Bool, body: ByteBuffer) {
+    public init(endpoint: Endpoint, model: String, stream: Bool, body: ByteBuffer, responseModel: String? = nil) {
         self.endpoint = endpoint
         self.model = model
         self.stream = stream
         self.body = body
+        self.responseModel = responseModel
     }
 }
 

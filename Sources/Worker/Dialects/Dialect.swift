@@ -9,6 +9,8 @@ import Shared
 protocol Dialect: Sendable {
     /// The provider's name, for messages.
     var provider: String { get }
+    /// The headers that carry one of the provider's keys.
+    func credentials(_ key: String) -> [String]
     /// Builds the upstream HTTP request for a chat call, or says why the call is invalid.
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest
     /// A completion the upstream serves itself (OpenAI's `/completions`, Mistral's FIM); `nil` to

@@ -16,9 +16,16 @@ enum UpstreamErrorMapper {
             )
         }
         let status = (400...499).contains(status) ? status : 502
+        var headers = forwarded
+        let code = parsed.code ?? defaultCode(for: status)
+        if status == 402 || code == "insufficient_quota" {
+            // Out of credits or quota: waiting a few seconds will not help, so tell SDKs not to retry.
+            headers.removeAll { $0.name == "x-should-retry" }
+            headers.append(HTTPHeader(name: "x-should-retry", value: "false"))
+        }
         return GatewayError(
-            status: status, type: parsed.type ?? defaultType(for: status), code: parsed.code ?? defaultCode(for: status),
-            message: "\(provider): \(detail)", param: parsed.param, headers: forwarded
+            status: status, type: parsed.type ?? defaultType(for: status), code: code,
+            message: "\(provider): \(detail)", param: parsed.param, headers: headers
         )
     }
 

@@ -87,6 +87,7 @@ final class CurlEngine: @unchecked Sendable {
             try transfer.attach(to: easy)
         } catch {
             emit(.failure(id: transfer.id, error))
+            transfer.detach()
             curl_easy_reset(easy)
             idleHandles.append(easy)
             return

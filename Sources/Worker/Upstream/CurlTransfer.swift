@@ -1,7 +1,18 @@
 import CCurl
 import CCurlShims
+import FoundationEssentials
 import NIOCore
 import Shared
+
+/// How a transfer ended, for the rate limiter: what the upstream said and what the answer used.
+struct TransferOutcome: Sendable {
+    var status: Int
+    var headers: [HTTPHeader]
+    /// Total tokens from the answer's usage, when it had one.
+    var tokens: Int?
+    /// The upstream's quota is spent (402, `insufficient_quota`), not just short throttling.
+    var quotaExhausted: Bool
+}
 
 /// One upstream HTTP exchange for one client request, and how its bytes become frames to the front.
 ///
@@ -23,6 +34,15 @@ final class CurlTransfer: @unchecked Sendable {
     private let clientWantsStream: Bool
     private let timeouts: UpstreamTimeouts
     private let mapError: @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
+    /// Replaces the answer's `model` field (the route member that served it), when set.
+    private let responseModel: String?
+    /// Read usage from the answer (for token budgets).
+    private let trackUsage: Bool
+    private var usageTokens: Int?
+    private var quotaExhausted = false
+    /// Headers of the error the client got (with `retry-after` from an error body, e.g. Gemini's RetryInfo).
+    private var failureHeaders: [HTTPHeader] = []
+    private var onFinish: (@Sendable (TransferOutcome) -> Void)?
 
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -44,7 +64,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(
         id: UInt32, engine: CurlEngine, provider: String, request: PreparedRequest, clientWantsStream: Bool,
-        timeouts: UpstreamTimeouts, mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
+        timeouts: UpstreamTimeouts, mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError,
+        responseModel: String? = nil, trackUsage: Bool = false, onFinish: (@Sendable (TransferOutcome) -> Void)? = nil
     ) {
         self.id = id
         self.engine = engine
@@ -54,6 +75,9 @@ final class CurlTransfer: @unchecked Sendable {
         self.clientWantsStream = clientWantsStream
         self.timeouts = timeouts
         self.mapError = mapError
+        self.responseModel = responseModel
+        self.trackUsage = trackUsage
+        self.onFinish = onFinish
     }
 
     /// The next moment this transfer must have made progress by.
@@ -90,11 +114,29 @@ final class CurlTransfer: @unchecked Sendable {
         // The transfer must outlive libcurl's use of `me`: the engine's `active` table keeps it.
     }
 
+    /// The transfer is over (answered, failed or cancelled): release curl state and report the outcome once.
     func detach() {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         easy = nil
+        onFinish?(TransferOutcome(
+            status: status, headers: failureHeaders + responseHeaders, tokens: usageTokens, quotaExhausted: quotaExhausted
+        ))
+        onFinish = nil
     }
+
+    /// The answer as the client gets it: the `model` field replaced when a route chose the member, and
+    /// usage noted when budgets count tokens.
+    private func finishing(_ payload: [UInt8]) -> [UInt8] {
+        if trackUsage, payload.firstRange(of: Self.usageKey) != nil,
+           let total = (try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(payload)))?.usage?.total_tokens {
+            usageTokens = total
+        }
+        guard let responseModel else { return payload }
+        return payload.withUnsafeBytes { JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: responseModel) } ?? payload
+    }
+
+    private static let usageKey = Array(#""total_tokens""#.utf8)
 
     // MARK: Callbacks (engine thread, inside curl_multi_perform)
 
@@ -103,7 +145,8 @@ final class CurlTransfer: @unchecked Sendable {
         if firstByteAt == nil { firstByteAt = now }
         lastActivityAt = now
         var line = String(decoding: bytes, as: UTF8.self)
-        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        // "\r\n" is one Character in Swift: trim by scalars.
+        while let last = line.unicodeScalars.last, last == "\n" || last == "\r" { line.unicodeScalars.removeLast() }
         if line.hasPrefix("HTTP/") {
             // A new response (after a 100 Continue, say): forget the previous one's headers.
             responseHeaders.removeAll()
@@ -149,7 +192,7 @@ final class CurlTransfer: @unchecked Sendable {
         do {
             for event in events {
                 for payload in try translator.translate(event: event) {
-                    SSEFraming.append(payload, to: &framed)
+                    SSEFraming.append(finishing(payload), to: &framed)
                 }
             }
         } catch {
@@ -181,7 +224,7 @@ final class CurlTransfer: @unchecked Sendable {
                 let trailing = try translator.finishStream()
                 if !trailing.isEmpty {
                     var framed = ByteBuffer()
-                    for payload in trailing { SSEFraming.append(payload, to: &framed) }
+                    for payload in trailing { SSEFraming.append(finishing(payload), to: &framed) }
                     engine.emit(.chunk(id: id, framed))
                 }
             } catch {
@@ -200,7 +243,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
             do {
-                let translated = try translator.translate(body: body)
+                let translated = finishing(try translator.translate(body: body))
                 ended = true
                 engine.emit(.head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
                 engine.emit(.chunk(id: id, ByteBuffer(bytes: translated)))
@@ -221,6 +264,8 @@ final class CurlTransfer: @unchecked Sendable {
     private func fail(_ error: GatewayError) {
         guard !ended else { return }
         ended = true
+        quotaExhausted = error.code == "insufficient_quota" || status == 402
+        failureHeaders = error.headers
         engine.emit(.failure(id: id, error))
     }
 

@@ -1,17 +1,30 @@
+import FoundationEssentials
+import NIOCore
 import Shared
 
-/// Serves requests by translating them with the provider's dialect and running them on libcurl.
+/// Serves requests by translating them with the provider's dialect, spending the provider's budget
+/// through its `RateLimiter` (which also picks the key), and running them on libcurl.
 final class UpstreamBackend: RequestBackend {
     private let config: ProviderConfig
     private let dialect: any Dialect
     private let engine: CurlEngine
     private let link: FrontLink
+    private let keys: [String]
+    private let eventLoop: any EventLoop
+    private let limiter: NIOLoopBoundBox<RateLimiter>
 
-    init(config: ProviderConfig, dialect: any Dialect, link: FrontLink) {
+    /// Created on the worker's event loop, which then makes every call.
+    init(config: ProviderConfig, dialect: any Dialect, keys: [String], link: FrontLink, eventLoop: any EventLoop) {
         self.config = config
         self.dialect = dialect
         self.link = link
+        self.keys = keys
+        self.eventLoop = eventLoop
         self.engine = CurlEngine(link: link)
+        let limiter = RateLimiter(config: config, keyCount: max(1, keys.count), eventLoop: eventLoop) { status in
+            link.send([.rateStatus(status)])
+        }
+        self.limiter = NIOLoopBoundBox(limiter, eventLoop: eventLoop)
     }
 
     func start(id: UInt32, call: UpstreamCall) {
@@ -22,16 +35,52 @@ final class UpstreamBackend: RequestBackend {
             link.send([.failure(id: id, error)])
             return
         }
-        let dialect = self.dialect
-        engine.start(
-            CurlTransfer(
-                id: id, engine: engine, provider: config.name, request: request, clientWantsStream: call.stream,
-                timeouts: config.timeouts, mapError: { dialect.mapError(status: $0, body: $1, headers: $2) }
-            )
+        let limiter = self.limiter.value
+        let tokens = limiter.countsTokens ? Self.estimatedTokens(call) : 0
+        limiter.acquire(
+            id: id, model: call.model, tokens: tokens,
+            admit: { ticket in self.run(id: id, call: call, request: request, ticket: ticket) },
+            reject: { error in self.link.send([.failure(id: id, error)]) }
         )
     }
 
     func cancel(id: UInt32) {
+        limiter.value.cancel(id: id)
         engine.cancel(id: id)
+    }
+
+    private func run(id: UInt32, call: UpstreamCall, request: PreparedRequest, ticket: RateLimiter.Ticket) {
+        var request = request
+        if !keys.isEmpty { request.headers += dialect.credentials(keys[ticket.key % keys.count]) }
+        let dialect = self.dialect
+        let limiter = self.limiter
+        let eventLoop = self.eventLoop
+        engine.start(
+            CurlTransfer(
+                id: id, engine: engine, provider: config.name, request: request, clientWantsStream: call.stream,
+                timeouts: config.timeouts, mapError: { dialect.mapError(status: $0, body: $1, headers: $2) },
+                responseModel: call.responseModel, trackUsage: limiter.value.countsTokens,
+                onFinish: { outcome in
+                    // Engine thread: the limiter lives on the event loop.
+                    eventLoop.execute {
+                        limiter.value.finish(
+                            ticket, tokens: outcome.tokens, signals: UpstreamRateSignals(status: outcome.status, headers: outcome.headers),
+                            quota: outcome.quotaExhausted
+                        )
+                    }
+                }
+            )
+        )
+    }
+
+    /// A request's token reservation before its usage is known: about four bytes a prompt token, plus
+    /// the output it may produce.
+    static func estimatedTokens(_ call: UpstreamCall) -> Int {
+        struct Limit: Decodable {
+            var max_tokens: Int?
+            var max_completion_tokens: Int?
+        }
+        let limit = try? JSONDecoder().decode(Limit.self, from: Data(call.body.readableBytesView))
+        return call.body.readableBytes / 4 + (limit?.max_completion_tokens ?? limit?.max_tokens ?? 256)
     }
 }

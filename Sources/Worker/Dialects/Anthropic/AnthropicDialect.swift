@@ -12,16 +12,19 @@ struct AnthropicDialect: Dialect {
     private let models: [ModelInfo]
     private let thinking = ToolCallMemory<ThinkingBlock>(size: { $0.thinking.utf8.count + $0.signature.utf8.count })
 
-    init(config: ProviderConfig, key: String?) {
+    init(config: ProviderConfig) {
         provider = config.name
         models = config.models
         var base = config.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         messagesURL = base + (base.hasSuffix("/v1") ? "/messages" : "/v1/messages")
         var headers = ["Content-Type: application/json", "anthropic-version: \(Self.version)"]
-        if let key { headers.append("x-api-key: \(key)") }
         headers += config.headers.map { "\($0.name): \($0.value)" }
         staticHeaders = headers
+    }
+
+    func credentials(_ key: String) -> [String] {
+        ["x-api-key: \(key)"]
     }
 
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {

@@ -8,15 +8,18 @@ struct GeminiDialect: Dialect {
     let baseURL: String
     let staticHeaders: [String]
 
-    init(config: ProviderConfig, key: String?) {
+    init(config: ProviderConfig) {
         provider = config.name
         var base = config.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
         var headers = ["Content-Type: application/json"]
-        if let key { headers.append("x-goog-api-key: \(key)") }
         headers += config.headers.map { "\($0.name): \($0.value)" }
         staticHeaders = headers
+    }
+
+    func credentials(_ key: String) -> [String] {
+        ["x-goog-api-key: \(key)"]
     }
 
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
@@ -82,7 +85,12 @@ enum GeminiErrorMapper {
                !forwarded.contains(where: { $0.name == "retry-after" }) {
                 forwarded.append(HTTPHeader(name: "retry-after", value: String(Int(seconds.rounded(.up)))))
             }
-            return GatewayError(status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: message, headers: forwarded)
+            // A spent daily quota (QuotaFailure on a `...PerDay` quota) is not short throttling.
+            let daily = details.contains { $0.violations?.contains { $0.quotaId?.contains("PerDay") ?? false } ?? false }
+            if daily { forwarded.append(HTTPHeader(name: "x-should-retry", value: "false")) }
+            return GatewayError(
+                status: 429, type: "rate_limit_error", code: daily ? "insufficient_quota" : "rate_limit_exceeded", message: message, headers: forwarded
+            )
         }
         if status >= 500 {
             return GatewayError(

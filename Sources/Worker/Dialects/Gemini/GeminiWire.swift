@@ -133,13 +133,15 @@ struct GeminiResponse: Decodable {
 /// Google's error body: `{"error":{"code","message","status","details":[...]}}`.
 struct GeminiError: Decodable {
     struct Detail: Decodable {
+        struct Violation: Decodable { var quotaId: String? }
         var type: String?
         var reason: String?
         var retryDelay: String?
+        var violations: [Violation]?
 
         private enum CodingKeys: String, CodingKey {
             case type = "@type"
-            case reason, retryDelay
+            case reason, retryDelay, violations
         }
     }
 

@@ -14,18 +14,21 @@ struct OpenAIDialect: Dialect {
     private let quirks: ProviderQuirks
     private let reasoning: ReasoningCache?
 
-    init(config: ProviderConfig, key: String?) {
+    init(config: ProviderConfig) {
         provider = config.name
         self.config = config
         var base = config.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
         var headers = ["Content-Type: application/json", "Accept: application/json, text/event-stream"]
-        if let key { headers.append("Authorization: Bearer \(key)") }
         headers += config.headers.map { "\($0.name): \($0.value)" }
         staticHeaders = headers
         quirks = config.quirks
         reasoning = config.quirks.echoReasoning ? ReasoningCache() : nil
+    }
+
+    func credentials(_ key: String) -> [String] {
+        ["Authorization: Bearer \(key)"]
     }
 
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
