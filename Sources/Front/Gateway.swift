@@ -22,6 +22,7 @@ struct Gateway {
         )
         let counters = RequestCounters()
         let providers = ProviderRouter(supervisor: supervisor)
+        let dispatcher = RequestDispatcher(router: providers, latency: LatencyTracker())
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
         let router = Router()
@@ -30,11 +31,11 @@ struct Gateway {
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
             ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
         ] {
-            let route = ProxyRoute(endpoint: endpoint, router: providers, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+            let route = ProxyRoute(endpoint: endpoint, dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
-        let messages = MessagesRoute(router: providers, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+        let messages = MessagesRoute(dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         let catalog = CatalogRoutes(supervisor: supervisor)

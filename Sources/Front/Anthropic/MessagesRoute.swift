@@ -9,7 +9,7 @@ import Shared
 /// `provider/model` prefix. The request becomes an OpenAI chat request for the provider's worker;
 /// the answer is written back in Anthropic's shape.
 struct MessagesRoute: Sendable {
-    let router: ProviderRouter
+    let dispatcher: RequestDispatcher
     let maxBodyBytes: Int
     let counters: RequestCounters
 
@@ -19,19 +19,11 @@ struct MessagesRoute: Sendable {
         defer { if !streaming { counters.finished() } }
         let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
         let chat = try AnthropicIngress.chatBody(anthropic)
-        let target = try await router.route(model: anthropic.model)
         let stream = anthropic.stream ?? false
-        let (id, events) = target.connection.submit(
-            UpstreamCall(endpoint: .chatCompletions, model: target.model, stream: stream, body: ByteBuffer(bytes: chat))
-        )
-        var pending = await events.next()[...]
-        guard let first = pending.popFirst() else { throw GatewayError.workerLost(target.provider) }
-        guard case .head(let head) = first else {
-            if case .failure(let error) = first { throw error }
-            throw GatewayError.workerLost(target.provider)
-        }
-        var headers = HTTPFields(forwarding: head.headers)
-        headers[HTTPField.Name("x-orchestra-provider")!] = target.provider
+        let dispatched = try await dispatcher.dispatch(model: anthropic.model, endpoint: .chatCompletions, stream: stream, body: ByteBuffer(bytes: chat))
+        let (head, events, id, target) = (dispatched.head, dispatched.events, dispatched.id, dispatched.target)
+        var pending = dispatched.pending[...]
+        var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
         if head.streaming {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"

@@ -73,6 +73,64 @@ struct ProviderRouter: Sendable {
 
     private static func prefixes(_ config: GatewayConfig) -> String {
         config.enabledProviders.map { "\($0.name)/" }.joined(separator: ", ")
+            + (config.routes.isEmpty ? "" : "; routes: " + config.routes.keys.sorted().joined(separator: ", "))
+    }
+
+    // MARK: Routes
+
+    /// A route member: a model of one provider.
+    struct Candidate: Equatable {
+        var provider: String
+        var model: String
+        var id: String { "\(provider)/\(model)" }
+    }
+
+    /// The route a model name stands for: `NAME` (a name without a provider prefix) or `route/NAME`.
+    func routeConfig(named id: String) -> RouteConfig? {
+        let routes = supervisor.config.routes
+        if id.hasPrefix("route/") { return routes[String(id.dropFirst(6))] }
+        guard ModelID(id) == nil || supervisor.config.provider(named: ModelID(id)?.provider ?? "") == nil else { return nil }
+        return routes[id]
+    }
+
+    /// The members of `route` that can serve a request with `needs` right now, in the order its
+    /// strategy gives; for the others, why not. A failed, restarting, keyless or rate-limited provider
+    /// is skipped at once rather than tried and waited on.
+    func candidates(route: RouteConfig, needs: RequestNeeds, latency: LatencyTracker) -> (usable: [Candidate], skipped: [String]) {
+        let config = supervisor.config
+        var usable: [(candidate: Candidate, info: ModelInfo?)] = []
+        var skipped: [String] = []
+        for member in route.models {
+            guard let id = ModelID(member), let provider = config.provider(named: id.provider) else { continue }
+            let info = provider.model(id.model)
+            if let unmet = needs.unmet(by: info) {
+                skipped.append("\(member): \(unmet)")
+            } else if !isUsable(provider.name) {
+                skipped.append("\(member): provider not available")
+            } else if supervisor.slot(for: provider.name)?.snapshot.connection?.isRateLimited(model: id.model) == true {
+                skipped.append("\(member): rate-limited")
+            } else {
+                usable.append((Candidate(provider: id.provider, model: id.model), info))
+            }
+        }
+        switch route.strategy {
+        case .ordered:
+            break
+        case .cheapest:
+            let output = Double(needs.maxOutput ?? 512)
+            func cost(_ info: ModelInfo?) -> Double {
+                guard let input = info?.inputPrice, let outputPrice = info?.outputPrice else { return .infinity }
+                return input * Double(needs.promptTokens) + outputPrice * output
+            }
+            usable = usable.enumerated().sorted { (cost($0.element.info), $0.offset) < (cost($1.element.info), $1.offset) }.map(\.element)
+        case .fastest:
+            func speed(_ candidate: Candidate) -> Double { latency.timeToFirstByte(candidate.id) ?? .infinity }
+            usable = usable.enumerated().sorted { (speed($0.element.candidate), $0.offset) < (speed($1.element.candidate), $1.offset) }.map(\.element)
+        case .longest:
+            func context(_ info: ModelInfo?) -> Int { info?.contextLength ?? 0 }
+            usable = usable.enumerated().sorted { (-context($0.element.info), $0.offset) < (-context($1.element.info), $1.offset) }.map(\.element)
+        }
+        return (usable.map(\.candidate), skipped)
     }
 }
 

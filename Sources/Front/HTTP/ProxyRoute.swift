@@ -9,7 +9,7 @@ import Shared
 /// the provider's dialect), and relays the answer whole or as a server-sent event stream.
 struct ProxyRoute: Sendable {
     let endpoint: Endpoint
-    let router: ProviderRouter
+    let dispatcher: RequestDispatcher
     let maxBodyBytes: Int
     let counters: RequestCounters
 
@@ -28,12 +28,9 @@ struct ProxyRoute: Sendable {
         guard let model = envelope.model, !model.isEmpty else {
             throw GatewayError.invalidRequest("You must provide a model parameter.", code: "missing_model", param: "model")
         }
-        let target = try await router.route(model: model, endpoint: endpoint)
         let stream = endpoint == .embeddings ? false : envelope.stream ?? false
-        let (id, events) = target.connection.submit(UpstreamCall(endpoint: endpoint, model: target.model, stream: stream, body: body))
-        let (response, streamed) = try await Self.relay(
-            events: events, id: id, connection: target.connection, provider: target.provider, counters: counters
-        )
+        let dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
+        let (response, streamed) = try await Self.relay(dispatched, counters: counters)
         // A streamed answer is counted finished by its relay, when the stream ends.
         streaming = streamed
         return response
@@ -53,47 +50,37 @@ struct ProxyRoute: Sendable {
         }
     }
 
-    /// Waits for the worker's first word, then answers: an error, a whole body, or a stream.
-    static func relay(
-        events: ResponseEvents, id: UInt32, connection: WorkerConnection, provider: String, counters: RequestCounters
-    ) async throws -> (Response, streamed: Bool) {
-        var pending = await events.next()[...]
-        guard let first = pending.popFirst() else { throw GatewayError.workerLost(provider) }
-        switch first {
-        case .failure(let error):
-            return (error.response, false)
-        case .chunk, .end:
-            throw GatewayError.workerLost(provider)
-        case .head(let head):
-            var headers = HTTPFields(forwarding: head.headers)
-            headers[HTTPField.Name("x-orchestra-provider")!] = provider
-            if head.streaming {
-                headers[.contentType] = "text/event-stream"
-                headers[.cacheControl] = "no-cache"
-                let stream = SSERelay(events: events, pending: Array(pending), id: id, connection: connection)
-                let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                    defer { counters.finished() }
-                    try await stream.run(&writer)
-                })
-                return (response, true)
-            }
-            headers[.contentType] = "application/json"
-            var body = ByteBuffer()
-            var done = false
-            while !done {
-                for event in pending {
-                    switch event {
-                    case .chunk(var bytes): body.writeBuffer(&bytes)
-                    case .end: done = true
-                    case .failure(let error): return (error.response, false)
-                    case .head: break
-                    }
+    /// Answers from the worker's first word on: a stream relayed as it comes, or a whole body.
+    static func relay(_ dispatched: RequestDispatcher.Dispatched, counters: RequestCounters) async throws -> (Response, streamed: Bool) {
+        let head = dispatched.head
+        var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
+        if head.streaming {
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            let stream = SSERelay(
+                events: dispatched.events, pending: dispatched.pending, id: dispatched.id, connection: dispatched.target.connection
+            )
+            let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                defer { counters.finished() }
+                try await stream.run(&writer)
+            })
+            return (response, true)
+        }
+        headers[.contentType] = "application/json"
+        var body = ByteBuffer()
+        var pending = dispatched.pending[...]
+        while true {
+            for event in pending {
+                switch event {
+                case .chunk(var bytes): body.writeBuffer(&bytes)
+                case .end:
+                    return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body)), false)
+                case .failure(let error): return (error.response, false)
+                case .head: break
                 }
-                if done { break }
-                pending = await events.next()[...]
-                if pending.isEmpty { throw GatewayError.workerLost(provider) }
             }
-            return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body)), false)
+            pending = await dispatched.events.next()[...]
+            if pending.isEmpty { throw GatewayError.workerLost(dispatched.target.provider) }
         }
     }
 }

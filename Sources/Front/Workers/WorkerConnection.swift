@@ -15,6 +15,7 @@ final class WorkerConnection: Sendable {
         var pending: [UInt32: ResponseEvents] = [:]
         var closed = false
         var rateStatus = RateStatus()
+        var rateStatusAt = 0.0
     }
 
     private let state = Mutex(State())
@@ -58,7 +59,22 @@ final class WorkerConnection: Sendable {
     /// The worker's last rate-limit report.
     var rateStatus: RateStatus {
         get { state.withLock { $0.rateStatus } }
-        set { state.withLock { $0.rateStatus = newValue } }
+        set {
+            let now = MonotonicClock.seconds()
+            state.withLock {
+                $0.rateStatus = newValue
+                $0.rateStatusAt = now
+            }
+        }
+    }
+
+    /// Whether the worker's last report says a request for `model` would be refused or would wait now.
+    func isRateLimited(model: String) -> Bool {
+        let (status, at) = state.withLock { ($0.rateStatus, $0.rateStatusAt) }
+        let age = MonotonicClock.seconds() - at
+        if let limitedFor = status.limitedFor, limitedFor > age { return true }
+        if let resting = status.restingModels[model], resting > age { return true }
+        return false
     }
 
     /// Routes a response frame to its request (event loop).
