@@ -71,7 +71,8 @@ struct RequestDispatcher: Sendable {
                 return dispatched
             case .failed(let error):
                 let left = policy.maxTime - (MonotonicClock.seconds() - started)
-                guard attempts < policy.attempts, Self.retryable(error), let delay = Self.delay(before: attempts + 1, after: error, policy: policy, left: left) else {
+                let gatewayLimit = error.headers.contains { $0.name == "x-orchestra-rate-limit" }
+                guard attempts < policy.attempts, !gatewayLimit, Self.retryable(error), let delay = Self.delay(before: attempts + 1, after: error, policy: policy, left: left) else {
                     throw error
                 }
                 try await Task.sleep(for: .seconds(delay))

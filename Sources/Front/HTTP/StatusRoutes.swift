@@ -25,6 +25,18 @@ struct StatusRoutes: Sendable {
             var pid: Int32?
             var restarts: Int
             var reason: String?
+            var limits: Limits?
+        }
+
+        /// The worker's rate limiter, as last reported.
+        struct Limits: Encodable {
+            var queued: Int
+            var in_flight: Int
+            var keys: Int
+            var resting_keys: Int
+            var limited_for: Double?
+            var requests_left: Int?
+            var resting_models: [String: Double]
         }
         struct Requests: Encodable {
             var total: Int
@@ -56,8 +68,13 @@ struct StatusRoutes: Sendable {
         for slot in supervisor.orderedSlots {
             let snapshot = slot.snapshot
             var entry = Health.Provider(state: snapshot.label, pid: snapshot.pid, restarts: snapshot.restarts, reason: snapshot.reason)
-            if snapshot.connection != nil, let status = snapshot.status {
+            if let connection = snapshot.connection, let status = snapshot.status {
                 entry.key = slot.config.key == .none ? "not needed" : (status.keyPresent ? "present" : "missing")
+                let rate = connection.currentRateStatus
+                entry.limits = .init(
+                    queued: rate.queued, in_flight: rate.inFlight, keys: rate.keys, resting_keys: rate.restingKeys,
+                    limited_for: rate.limitedFor, requests_left: rate.requestsLeft, resting_models: rate.restingModels
+                )
             } else {
                 problems.append("\(slot.config.name) \(snapshot.label)")
             }

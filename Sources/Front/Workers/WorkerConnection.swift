@@ -68,13 +68,21 @@ final class WorkerConnection: Sendable {
         }
     }
 
-    /// Whether the worker's last report says a request for `model` would be refused or would wait now.
-    func isRateLimited(model: String) -> Bool {
+    /// The worker's last report with its waits counted down to now.
+    var currentRateStatus: RateStatus {
         let (status, at) = state.withLock { ($0.rateStatus, $0.rateStatusAt) }
         let age = MonotonicClock.seconds() - at
-        if let limitedFor = status.limitedFor, limitedFor > age { return true }
-        if let resting = status.restingModels[model], resting > age { return true }
-        return false
+        var current = status
+        current.limitedFor = status.limitedFor.map { $0 - age }.flatMap { $0 > 0 ? $0 : nil }
+        current.restingModels = status.restingModels.compactMapValues { $0 - age > 0 ? $0 - age : nil }
+        if current.restingModels.isEmpty { current.restingKeys = 0 }
+        return current
+    }
+
+    /// Whether the worker's last report says a request for `model` would be refused or would wait now.
+    func isRateLimited(model: String) -> Bool {
+        let current = currentRateStatus
+        return current.limitedFor != nil || current.restingModels[model] != nil
     }
 
     /// Routes a response frame to its request (event loop).

@@ -46,6 +46,9 @@ final class RateLimiter {
     private var lastPublished: RateStatus?
     private var publishScheduled = false
     let countsTokens: Bool
+    /// Marks a 429 the gateway's own limiter gave (the front does not retry those: the limiter's
+    /// queue already decided how long a request may wait).
+    static let gatewayLimitHeader = "x-orchestra-rate-limit"
 
     init(config: ProviderConfig, keyCount: Int, eventLoop: any EventLoop, publish: @escaping (RateStatus) -> Void) {
         provider = config.name
@@ -165,6 +168,7 @@ final class RateLimiter {
     private func limitError(until: Double, now: Double, quota: Bool, window: RateLimits.Window?) -> GatewayError {
         let wait = until.isFinite ? max(1, Int((until - now).rounded(.up))) : 1
         var headers = [
+            HTTPHeader(name: RateLimiter.gatewayLimitHeader, value: "gateway"),
             HTTPHeader(name: "retry-after", value: String(wait)),
             HTTPHeader(name: "x-ratelimit-remaining-requests", value: "0"),
             HTTPHeader(name: "x-ratelimit-reset-requests", value: "\(wait)s"),

@@ -2,7 +2,7 @@ import Foundation
 
 /// A gateway answer read the way an OpenAI client reads it, whole or streamed, so one expectation
 /// holds for every dialect behind the gateway.
-struct ChatAnswer {
+struct ChatAnswer: @unchecked Sendable {
     struct Call: Equatable {
         var id: String
         var name: String
@@ -13,6 +13,8 @@ struct ChatAnswer {
 
     var status: Int
     var headers: [String: String]
+    /// The answer's `model` field (the last chunk's, for streams).
+    var model: String?
     var content = ""
     var reasoning = ""
     var calls: [Call] = []
@@ -28,6 +30,7 @@ struct ChatAnswer {
         headers = response.headers
         guard stream, status == 200 else {
             let json = response.json
+            model = json["model"] as? String
             error = json["error"] as? [String: Any]
             let choice = (json["choices"] as? [[String: Any]])?.first
             let message = choice?["message"] as? [String: Any] ?? [:]
@@ -57,6 +60,7 @@ struct ChatAnswer {
                 continue
             }
             if let id = chunk["id"] as? String { ids.insert(id) }
+            if let model = chunk["model"] as? String { self.model = model }
             if let usage = chunk["usage"] as? [String: Any] { self.usage = usage }
             for choice in chunk["choices"] as? [[String: Any]] ?? [] {
                 let delta = choice["delta"] as? [String: Any] ?? [:]
@@ -90,7 +94,7 @@ struct ChatAnswer {
 }
 
 /// One gateway in front of `FakeProviders`, with a provider per flavour under its gateway prefix.
-struct DialectGateway {
+struct DialectGateway: Sendable {
     let gateway: GatewayProcess
     let fakes: FakeProviders
 
@@ -151,10 +155,17 @@ struct DialectGateway {
         return await TestHTTPClient.post(gateway.url(path), body: data, headers: ["Content-Type: application/json"])
     }
 
-    /// Sends an OpenAI request (given as a JSON object without `model`/`stream`) to `flavour`.
-    func chat(_ flavour: FakeProviders.Flavour, model: String, stream: Bool = false, _ request: [String: Any]) async -> ChatAnswer {
+    /// Sends an OpenAI request (given as a JSON object without `model`/`stream`) to `flavour`, or to
+    /// another gateway prefix (`provider`; `nil` sends the bare model name, for routes).
+    func chat(
+        _ flavour: FakeProviders.Flavour, model: String, stream: Bool = false, _ request: [String: Any], provider: String?? = .none
+    ) async -> ChatAnswer {
         var body = request
-        body["model"] = "\(Self.prefix(flavour))/\(model)"
+        switch provider {
+        case .none: body["model"] = "\(Self.prefix(flavour))/\(model)"
+        case .some(.none): body["model"] = model
+        case .some(.some(let prefix)): body["model"] = "\(prefix)/\(model)"
+        }
         if stream {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]

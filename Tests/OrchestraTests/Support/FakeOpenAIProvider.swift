@@ -6,6 +6,7 @@ import Hummingbird
 /// role, `extra_forbidden` fields; Groq's refusal of `logprobs`, `name` and more than 4 stop words.
 struct FakeOpenAIProvider {
     let flavour: FakeProviders.Flavour
+    let fakes: FakeProviders
 
     func answer(_ record: FakeProviders.Recorded, body: [String: Any]) -> Response {
         guard FakeProviders.keys.contains(where: { record.header("authorization") == "Bearer \($0)" }) else {
@@ -23,6 +24,18 @@ struct FakeOpenAIProvider {
         case "error-429": return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "7"])
         case "error-500": return error(500, "The server had an error", type: "server_error")
         case "malformed": return FakeReply.json(200, #"{"id": oops"#)
+        case "rest-key" where fakes.countSeen(model: model) == 0:
+            // Throttled once, then fine: the gateway must rest the key for retry-after.
+            return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "2"])
+        case "key-a-limited" where record.header("authorization") == "Bearer \(FakeProviders.key)":
+            return error(429, "Rate limit reached for this key", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "30"])
+        case let name where name.hasPrefix("window-"):
+            // `window-N-S`: this upstream takes N requests per S seconds and answers 429 past that.
+            let parts = name.split(separator: "-")
+            if parts.count == 3, let limit = Int(parts[1]), let seconds = Double(parts[2]),
+               !fakes.admitWindow(model: name, limit: limit, seconds: seconds) {
+                return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "1"])
+            }
         default: break
         }
         if model == "think-tools", let index = messages.firstIndex(where: { $0["tool_calls"] != nil && $0["reasoning_content"] == nil }) {

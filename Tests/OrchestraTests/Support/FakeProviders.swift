@@ -30,6 +30,32 @@ final class FakeProviders: Sendable {
     static var keys: [String] { [key, otherKey] }
 
     private let recorded = Mutex<[Recorded]>([])
+    /// Per model: requests answered in the current fixed window, and when that window started.
+    private let windows = Mutex<[String: (start: Date, count: Int)]>([:])
+    /// Requests seen per model, for models that change their answer over time.
+    private let seenCounts = Mutex<[String: Int]>([:])
+
+    /// Counts a request against a fixed window of `limit` requests per `seconds`; `false` past the limit.
+    func admitWindow(model: String, limit: Int, seconds: Double) -> Bool {
+        windows.withLock { windows in
+            let now = Date()
+            var window = windows[model] ?? (now, 0)
+            if now.timeIntervalSince(window.start) >= seconds { window = (now, 0) }
+            window.count += 1
+            windows[model] = window
+            return window.count <= limit
+        }
+    }
+
+    /// How many requests for `model` came before this one.
+    func countSeen(model: String) -> Int {
+        seenCounts.withLock { counts in
+            defer { counts[model, default: 0] += 1 }
+            return counts[model, default: 0]
+        }
+    }
+
+    func requests(_ flavour: Flavour) -> [Recorded] { recorded.withLock { $0.filter { $0.flavour == flavour } } }
     private let task: Task<Void, any Error>
     let port: Int
 
@@ -75,7 +101,7 @@ final class FakeProviders: Sendable {
         recorded.withLock { $0.append(record) }
         guard let body else { return FakeReply.json(400, #"{"error":{"message":"fake: body is not JSON"}}"#) }
         switch flavour {
-        case .openai, .mistral, .groq: return FakeOpenAIProvider(flavour: flavour).answer(record, body: body)
+        case .openai, .mistral, .groq: return FakeOpenAIProvider(flavour: flavour, fakes: self).answer(record, body: body)
         case .gemini: return FakeGeminiProvider().answer(record, body: body)
         case .anthropic: return FakeAnthropicProvider().answer(record, body: body)
         }
