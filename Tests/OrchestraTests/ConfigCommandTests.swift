@@ -49,6 +49,22 @@ struct ConfigCommandTests {
             dialect = "anthropic"
             base_url = "https://api.anthropic.com"
             api_key_env = "ANTHROPIC_API_KEY"
+
+            [providers.groq.limits]
+            rpm = 30
+            tpm = 8000
+            max_concurrent = 4
+            max_wait = 5
+
+            [providers.groq.models."openai/gpt-oss-120b".limits]
+            rpd = 1000
+
+            [routes.mine]
+            models = ["groq/openai/gpt-oss-120b", "local/llama3.1:8b"]
+            strategy = "cheapest"
+
+            [retries]
+            attempts = 2
             """)
         #expect(result.status == 0)
         #expect(result.output.contains("listen: 0.0.0.0:9000"))
@@ -59,6 +75,11 @@ struct ConfigCommandTests {
         #expect(result.output.contains("tool_call_ids=9-alphanumeric"), "Mistral's built-in quirks are shown")
         #expect(result.output.contains("claude [enabled ] dialect=anthropic base_url=https://api.anthropic.com"))
         #expect(result.output.contains("gemini [enabled ] dialect=gemini"))
+        #expect(result.output.contains("limits: 30 requests per 60.0 s, 8000 tokens per 60.0 s, 4 at once, wait up to 5.0 s"))
+        #expect(result.output.contains("limits openai/gpt-oss-120b: 1000 requests per 86400.0 s"))
+        #expect(result.output.contains("mine [cheapest]: groq/openai/gpt-oss-120b, local/llama3.1:8b"))
+        #expect(result.output.contains("fast [fastest]: "), "built-in task routes are listed")
+        #expect(result.output.contains("retries: 2 attempts"))
         #expect(result.output.contains("configuration OK"))
     }
 
@@ -81,6 +102,11 @@ struct ConfigCommandTests {
             ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_feilds = [\"n\"] }\n", "providers.mine.quirks.drop_feilds: unknown key"),
             ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_fields = \"n\" }\n", "providers.mine.quirks.drop_fields: expected an array of strings"),
             ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { tool_call_ids = \"short\" }\n", "providers.mine.quirks.tool_call_ids: expected one of \"any\", \"9-alphanumeric\""),
+            ("[providers.groq.limits]\nrpm = 0\n", "providers.groq.limits.rpm: must be at least 1"),
+            ("[providers.groq.limits]\nwindows = [{ requests = 3 }]\n", "providers.groq.limits.windows[0].seconds: required"),
+            ("[routes.x]\nmodels = [\"nosuch/model\"]\n", "routes.x.models: 'nosuch/model' is not a known provider/model id"),
+            ("[routes.groq]\nmodels = [\"groq/x\"]\n", "routes.groq: 'groq' is already a provider name"),
+            ("[retries]\nattempts = 0\n", "retries.attempts: must be at least 1"),
         ]
     )
     func badConfig(config: String, expected: String) async throws {

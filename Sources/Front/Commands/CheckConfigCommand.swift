@@ -21,7 +21,27 @@ struct CheckConfigCommand: ParsableCommand {
             for header in provider.headers {
                 print("    header \(header.name): \(header.value)")
             }
+            if !provider.limits.isEmpty {
+                print("    limits: \(Self.describe(provider.limits)), wait up to \(provider.queue.maxWait) s")
+            }
+            for (model, limits) in provider.modelLimits.sorted(by: { $0.key < $1.key }) {
+                print("    limits \(model): \(Self.describe(limits))")
+            }
         }
+        print("routes:")
+        for route in config.routes.values.sorted(by: { $0.name < $1.name }) {
+            print("  \(route.name) [\(route.strategy.rawValue)]: \(route.models.joined(separator: ", "))")
+        }
+        print("retries: \(config.retries.attempts) attempts, backoff \(config.retries.backoff) s, within \(config.retries.maxTime) s")
         print("configuration OK")
+    }
+
+    static func describe(_ limits: RateLimits) -> String {
+        var parts = limits.windows.map { window in
+            let amounts = [window.requests.map { "\($0) requests" }, window.tokens.map { "\($0) tokens" }].compactMap { $0 }
+            return amounts.joined(separator: " and ") + " per \(window.seconds) s"
+        }
+        if let concurrent = limits.maxConcurrent { parts.append("\(concurrent) at once") }
+        return parts.joined(separator: ", ")
     }
 }
