@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShims
 import Glibc
+import NIOCore
 import Shared
 import Synchronization
 
@@ -24,8 +25,13 @@ final class CurlEngine: @unchecked Sendable {
     private var active: [UInt32: CurlTransfer] = [:]
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var outbox: [WorkerFrame] = []
+    /// Work for the worker's event loop collected during a round (finished transfers telling the rate
+    /// limiter), handed over in one hop per round rather than one per transfer.
+    private var eventLoopWork: [@Sendable () -> Void] = []
+    private let eventLoop: (any EventLoop)?
 
-    init(link: FrontLink) {
+    init(link: FrontLink, eventLoop: (any EventLoop)? = nil) {
+        self.eventLoop = eventLoop
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = curl_multi_init()!
         self.link = link
@@ -44,6 +50,11 @@ final class CurlEngine: @unchecked Sendable {
     func cancel(id: UInt32) {
         inbox.withLock { $0.append(.cancel(id)) }
         curl_multi_wakeup(multi)
+    }
+
+    /// Queues work for the event loop at the end of this round (engine thread only).
+    func onEventLoop(_ work: @escaping @Sendable () -> Void) {
+        eventLoopWork.append(work)
     }
 
     /// Collects a frame to send at the end of this round (engine thread only).
@@ -76,6 +87,11 @@ final class CurlEngine: @unchecked Sendable {
             if !outbox.isEmpty {
                 link.send(outbox)
                 outbox.removeAll(keepingCapacity: true)
+            }
+            if !eventLoopWork.isEmpty, let eventLoop {
+                let work = eventLoopWork
+                eventLoopWork.removeAll(keepingCapacity: true)
+                eventLoop.execute { for item in work { item() } }
             }
             curl_multi_poll(multi, nil, 0, waitMilliseconds, nil)
         }

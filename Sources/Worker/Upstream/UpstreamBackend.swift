@@ -10,7 +10,6 @@ final class UpstreamBackend: RequestBackend {
     private let engine: CurlEngine
     private let link: FrontLink
     private let keys: [String]
-    private let eventLoop: any EventLoop
     private let limiter: NIOLoopBoundBox<RateLimiter>
 
     /// Created on the worker's event loop, which then makes every call.
@@ -19,8 +18,7 @@ final class UpstreamBackend: RequestBackend {
         self.dialect = dialect
         self.link = link
         self.keys = keys
-        self.eventLoop = eventLoop
-        self.engine = CurlEngine(link: link)
+        self.engine = CurlEngine(link: link, eventLoop: eventLoop)
         let limiter = RateLimiter(config: config, keyCount: max(1, keys.count), eventLoop: eventLoop) { status in
             link.send([.rateStatus(status)])
         }
@@ -54,15 +52,15 @@ final class UpstreamBackend: RequestBackend {
         if !keys.isEmpty { request.headers += dialect.credentials(keys[ticket.key % keys.count]) }
         let dialect = self.dialect
         let limiter = self.limiter
-        let eventLoop = self.eventLoop
+        let engine = self.engine
         engine.start(
             CurlTransfer(
                 id: id, engine: engine, provider: config.name, request: request, clientWantsStream: call.stream,
                 timeouts: config.timeouts, mapError: { dialect.mapError(status: $0, body: $1, headers: $2) },
                 responseModel: call.responseModel, trackUsage: limiter.value.countsTokens,
                 onFinish: { outcome in
-                    // Engine thread: the limiter lives on the event loop.
-                    eventLoop.execute {
+                    // Engine thread: the limiter lives on the event loop; one hop per engine round.
+                    engine.onEventLoop {
                         limiter.value.finish(
                             ticket, tokens: outcome.tokens, signals: UpstreamRateSignals(status: outcome.status, headers: outcome.headers),
                             quota: outcome.quotaExhausted
