@@ -2,7 +2,7 @@
 # Installs the system packages Orchestra builds against (Debian/Ubuntu), only when something is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsystemd-dev pkg-config)
+packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev pkg-config)
 missing=()
 for package in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -23,6 +23,8 @@ struct Gateway {
         let counters = RequestCounters()
         let providers = ProviderRouter(supervisor: supervisor)
         let dispatcher = RequestDispatcher(router: providers, latency: LatencyTracker())
+        let metrics = GatewayMetrics()
+        let recorder = UsageRecorder(config: config, metrics: metrics, logger: logger)
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
         let router = Router()
@@ -31,17 +33,22 @@ struct Gateway {
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
             ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
         ] {
-            let route = ProxyRoute(endpoint: endpoint, dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+            let route = ProxyRoute(
+                endpoint: endpoint, dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters, recorder: recorder
+            )
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
-        let messages = MessagesRoute(dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters)
+        let messages = MessagesRoute(dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters, recorder: recorder)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         let catalog = CatalogRoutes(supervisor: supervisor)
         router.get("/v1/models/**") { request, context in try catalog.model(request, context: context) }
         router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }
         router.get("/continue/config.yaml") { request, context in try catalog.continueConfig(request, context: context) }
+        let usage = UsageRoutes(recorder: recorder, supervisor: supervisor, counters: counters)
+        router.get("/api/usage") { request, context in try usage.usage(request, context: context) }
+        router.get("/metrics") { request, context in try usage.metrics(request, context: context) }
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger
@@ -71,7 +78,8 @@ struct Gateway {
             supervisor: supervisor, notifier: notifier, configPath: configPath, listening: listening, logger: logger
         )
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: supervisor), .init(service: http), .init(service: lifecycle)],
+            // Stopped in reverse order: the recorder goes last, after the last answer, and flushes.
+            services: [.init(service: recorder), .init(service: supervisor), .init(service: http), .init(service: lifecycle)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

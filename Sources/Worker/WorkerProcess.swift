@@ -67,7 +67,7 @@ final class FrameDispatcher: ChannelInboundHandler {
             backend?.cancel(id: id)
         case .ping(let nonce):
             link.send([.pong(nonce: nonce)])
-        case .ready, .pong, .head, .chunk, .end, .failure, .rateStatus:
+        case .ready, .pong, .head, .chunk, .end, .failure, .rateStatus, .usage:
             logger.warning("unexpected frame from the front")
         }
     }

@@ -182,6 +182,7 @@ api_key_env = "SDK_FAKE_KEY"
 """)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "SDK_MISSING_KEY"}
     env["SDK_FAKE_KEY"] = FAKE_KEY
+    env["XDG_STATE_HOME"] = str(workdir)
     process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
     # One thread reads stderr line by line (and keeps draining it, so the gateway never blocks on a

@@ -12,6 +12,7 @@ struct MessagesRoute: Sendable {
     let dispatcher: RequestDispatcher
     let maxBodyBytes: Int
     let counters: RequestCounters
+    let recorder: UsageRecorder
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         counters.received()
@@ -20,16 +21,24 @@ struct MessagesRoute: Sendable {
         let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
         let chat = try AnthropicIngress.chatBody(anthropic)
         let stream = anthropic.stream ?? false
-        let dispatched = try await dispatcher.dispatch(model: anthropic.model, endpoint: .chatCompletions, stream: stream, body: ByteBuffer(bytes: chat))
+        var ledger = RequestLedger(recorder: recorder, endpoint: .chatCompletions, model: anthropic.model)
+        let dispatched: RequestDispatcher.Dispatched
+        do {
+            dispatched = try await dispatcher.dispatch(model: anthropic.model, endpoint: .chatCompletions, stream: stream, body: ByteBuffer(bytes: chat))
+        } catch let error as GatewayError {
+            throw ledger.failed(error)
+        }
+        ledger.answered(by: dispatched)
         let (head, events, id, target) = (dispatched.head, dispatched.events, dispatched.id, dispatched.target)
         var pending = dispatched.pending[...]
         var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
+        headers[HTTPField.Name("x-request-id")!] = ledger.requestID
         if head.streaming {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             streaming = true
             let relay = AnthropicStreamRelay(
-                events: events, pending: Array(pending), id: id, connection: target.connection, model: anthropic.model
+                events: events, pending: Array(pending), id: id, connection: target.connection, model: anthropic.model, ledger: ledger
             )
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 defer { counters.finished() }
@@ -37,15 +46,18 @@ struct MessagesRoute: Sendable {
             })
         }
         var body: [UInt8] = []
+        var usage: UsageReport?
         while true {
             for event in pending {
                 switch event {
                 case .chunk(let bytes): body += bytes.readableBytesView
-                case .end: 
+                case .usage(let report): usage = report
+                case .end:
+                    ledger.finish(status: 200, usage: usage)
                     headers[.contentType] = "application/json"
                     let message = try AnthropicAnswers.message(fromChat: body, model: anthropic.model)
                     return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: message)))
-                case .failure(let error): throw error
+                case .failure(let error): throw ledger.failed(error)
                 case .head: break
                 }
             }
@@ -93,11 +105,13 @@ struct AnthropicStreamRelay: Sendable {
     let id: UInt32
     let connection: WorkerConnection
     let model: String
+    let ledger: RequestLedger
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         var batch = pending
         var parser = SSEParser()
         var anthropic = AnthropicStreamWriter(model: model)
+        var usage: UsageReport?
         while true {
             var out: [UInt8] = []
             var finished = false
@@ -113,12 +127,16 @@ struct AnthropicStreamRelay: Sendable {
                         }
                         out += anthropic.events(for: chunk)
                     }
+                case .usage(let report):
+                    usage = report
                 case .end:
                     out += anthropic.finish()
                     finished = true
+                    ledger.finish(status: 200, usage: usage)
                 case .failure(let error):
                     out += AnthropicStreamWriter.error(error)
                     finished = true
+                    ledger.finish(status: error.status, usage: usage)
                 case .head:
                     break
                 }
@@ -129,6 +147,7 @@ struct AnthropicStreamRelay: Sendable {
                     try await writer.write(ByteBuffer(bytes: out))
                 } catch {
                     connection.cancel(id: id)
+                    if !finished { ledger.finish(status: 499, usage: usage) }
                     throw error
                 }
             }

@@ -7,7 +7,7 @@ struct OrchestraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orchestra",
         abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -37,7 +37,7 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries"])
+        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage"])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
@@ -67,6 +67,9 @@ enum ConfigLoader {
         }
         if let retries = try root.table("retries") {
             config.retries = try RoutesParser.parseRetries(retries)
+        }
+        if let usage = try root.table("usage") {
+            config.usage = try parseUsage(usage)
         }
         return config
     }
@@ -119,5 +122,28 @@ enum ConfigLoader {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { return nil }
         return (host, port)
+    }
+
+    private static func parseUsage(_ reader: TOMLReader) throws(ConfigError) -> UsageConfig {
+        try reader.rejectUnknownKeys(allowed: [
+            "database", "flush_interval", "retention_days", "reference_model", "reference_input_price", "reference_output_price",
+        ])
+        var usage = UsageConfig()
+        usage.database = try reader.string("database")
+        if let value = try reader.double("flush_interval") {
+            guard value > 0 else { throw ConfigError(path: reader.child("flush_interval"), message: "must be positive") }
+            usage.flushInterval = value
+        }
+        if let value = try reader.double("retention_days") {
+            guard value > 0 else { throw ConfigError(path: reader.child("retention_days"), message: "must be positive") }
+            usage.retentionDays = value
+        }
+        usage.referenceModel = try reader.string("reference_model")
+        usage.referenceInputPrice = try reader.double("reference_input_price")
+        usage.referenceOutputPrice = try reader.double("reference_output_price")
+        if usage.referenceModel != nil, usage.referenceInputPrice == nil || usage.referenceOutputPrice == nil {
+            throw ConfigError(path: reader.child("reference_model"), message: "needs reference_input_price and reference_output_price")
+        }
+        return usage
     }
 }

@@ -115,7 +115,7 @@ enum ProviderConfigParser {
     private static func parseModel(_ reader: TOMLReader, id: String, base: ModelInfo?) throws(ConfigError) -> ModelInfo {
         try reader.rejectUnknownKeys(allowed: [
             "context_length", "max_output", "tools", "vision", "reasoning", "fim", "embedding", "input_price", "output_price",
-            "limits",
+            "cached_input_price", "limits",
         ])
         var model = base ?? ModelInfo(id: id)
         if let value = try reader.int("context_length") { model.contextLength = value }
@@ -128,6 +128,10 @@ enum ProviderConfigParser {
         if let value = try reader.double("input_price") {
             guard value >= 0 else { throw ConfigError(path: reader.child("input_price"), message: "must not be negative") }
             model.inputPrice = value
+        }
+        if let value = try reader.double("cached_input_price") {
+            guard value >= 0 else { throw ConfigError(path: reader.child("cached_input_price"), message: "must not be negative") }
+            model.cachedInputPrice = value
         }
         if let value = try reader.double("output_price") {
             guard value >= 0 else { throw ConfigError(path: reader.child("output_price"), message: "must not be negative") }

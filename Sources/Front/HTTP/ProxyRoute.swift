@@ -12,6 +12,7 @@ struct ProxyRoute: Sendable {
     let dispatcher: RequestDispatcher
     let maxBodyBytes: Int
     let counters: RequestCounters
+    let recorder: UsageRecorder
 
     /// The only request fields the front reads; the worker handles the rest.
     struct Envelope: Decodable {
@@ -29,8 +30,15 @@ struct ProxyRoute: Sendable {
             throw GatewayError.invalidRequest("You must provide a model parameter.", code: "missing_model", param: "model")
         }
         let stream = endpoint == .embeddings ? false : envelope.stream ?? false
-        let dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
-        let (response, streamed) = try await Self.relay(dispatched, counters: counters)
+        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model)
+        let dispatched: RequestDispatcher.Dispatched
+        do {
+            dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
+        } catch let error as GatewayError {
+            throw ledger.failed(error)
+        }
+        ledger.answered(by: dispatched)
+        let (response, streamed) = try await Self.relay(dispatched, counters: counters, ledger: ledger)
         // A streamed answer is counted finished by its relay, when the stream ends.
         streaming = streamed
         return response
@@ -51,14 +59,18 @@ struct ProxyRoute: Sendable {
     }
 
     /// Answers from the worker's first word on: a stream relayed as it comes, or a whole body.
-    static func relay(_ dispatched: RequestDispatcher.Dispatched, counters: RequestCounters) async throws -> (Response, streamed: Bool) {
+    static func relay(
+        _ dispatched: RequestDispatcher.Dispatched, counters: RequestCounters, ledger: RequestLedger
+    ) async throws -> (Response, streamed: Bool) {
         let head = dispatched.head
         var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
+        headers[HTTPField.Name("x-request-id")!] = ledger.requestID
         if head.streaming {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             let stream = SSERelay(
-                events: dispatched.events, pending: dispatched.pending, id: dispatched.id, connection: dispatched.target.connection
+                events: dispatched.events, pending: dispatched.pending, id: dispatched.id, connection: dispatched.target.connection,
+                ledger: ledger
             )
             let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 defer { counters.finished() }
@@ -69,13 +81,16 @@ struct ProxyRoute: Sendable {
         headers[.contentType] = "application/json"
         var body = ByteBuffer()
         var pending = dispatched.pending[...]
+        var usage: UsageReport?
         while true {
             for event in pending {
                 switch event {
                 case .chunk(var bytes): body.writeBuffer(&bytes)
+                case .usage(let report): usage = report
                 case .end:
+                    ledger.finish(status: head.status, usage: usage)
                     return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: body)), false)
-                case .failure(let error): return (error.response, false)
+                case .failure(let error): return (ledger.failed(error).response, false)
                 case .head: break
                 }
             }
@@ -93,21 +108,26 @@ struct SSERelay: Sendable {
     let pending: [ResponseEvent]
     let id: UInt32
     let connection: WorkerConnection
+    let ledger: RequestLedger
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         var batch = pending
+        var usage: UsageReport?
         while true {
             var out: [ByteBuffer] = []
             var finished = false
             for event in batch {
                 switch event {
                 case .chunk(let bytes): out.append(bytes)
+                case .usage(let report): usage = report
                 case .end:
                     out.append(SSEFraming.done)
                     finished = true
+                    ledger.finish(status: 200, usage: usage)
                 case .failure(let error):
                     out.append(SSEFraming.error(error))
                     finished = true
+                    ledger.finish(status: error.status, usage: usage)
                 case .head: break
                 }
             }
@@ -123,6 +143,7 @@ struct SSERelay: Sendable {
                 } catch {
                     // The client went away: stop the upstream transfer too.
                     connection.cancel(id: id)
+                    if !finished { ledger.finish(status: 499, usage: usage) }
                     throw error
                 }
             }

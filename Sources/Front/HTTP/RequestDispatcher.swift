@@ -95,7 +95,7 @@ struct RequestDispatcher: Sendable {
             ))
         case .failure(let error):
             return .failed(error)
-        case .chunk, .end, nil:
+        case .chunk, .end, .usage, nil:
             return .failed(.workerLost(target.provider))
         }
     }

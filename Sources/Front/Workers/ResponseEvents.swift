@@ -9,11 +9,13 @@ enum ResponseEvent: Sendable {
     case chunk(ByteBuffer)
     case end
     case failure(GatewayError)
+    /// The tokens the answer used; arrives just before `end`.
+    case usage(UsageReport)
 
     var isTerminal: Bool {
         switch self {
         case .end, .failure: return true
-        case .head, .chunk: return false
+        case .head, .chunk, .usage: return false
         }
     }
 }

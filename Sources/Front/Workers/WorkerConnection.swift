@@ -144,6 +144,7 @@ final class WorkerChannelHandler: ChannelInboundHandler, Sendable {
         case .failure(let id, let error): connection.deliver(id: id, .failure(error))
         case .pong(let nonce): onPong(nonce)
         case .rateStatus(let status): connection.rateStatus = status
+        case .usage(let id, let report): connection.deliver(id: id, .usage(report))
         case .configure, .request, .cancel, .ping: break
         }
     }

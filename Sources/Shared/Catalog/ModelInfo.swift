@@ -16,6 +16,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     public var inputPrice: Double?
     /// US dollars per million output tokens; `nil` means unknown, never free.
     public var outputPrice: Double?
+    /// US dollars per million cached input tokens; `nil` prices them as ordinary input.
+    public var cachedInputPrice: Double?
 
     public init(
         id: String, contextLength: Int? = nil, maxOutput: Int? = nil, tools: Bool = false, vision: Bool = false,

@@ -8,16 +8,18 @@ public struct GatewayConfig: Sendable, Equatable {
     /// Named routes (built-in task routes plus config), by name.
     public var routes: [String: RouteConfig]
     public var retries: RetryPolicy
+    public var usage: UsageConfig
 
     public init(
         server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],
-        routes: [String: RouteConfig] = [:], retries: RetryPolicy = RetryPolicy()
+        routes: [String: RouteConfig] = [:], retries: RetryPolicy = RetryPolicy(), usage: UsageConfig = UsageConfig()
     ) {
         self.server = server
         self.supervisor = supervisor
         self.providers = providers
         self.routes = routes
         self.retries = retries
+        self.usage = usage
     }
 
     public var enabledProviders: [ProviderConfig] { providers.filter(\.enabled) }
@@ -48,5 +50,32 @@ public struct ServerConfig: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.workerBinary = workerBinary
         self.runtimeDirectory = runtimeDirectory
+    }
+}
+
+/// Where usage records go and how long they stay.
+public struct UsageConfig: Sendable, Equatable {
+    /// The SQLite database; `nil` means `$STATE_DIRECTORY/usage.sqlite` (systemd), else
+    /// `$XDG_STATE_HOME/orchestra/usage.sqlite` or `~/.local/state/orchestra/usage.sqlite`.
+    public var database: String?
+    /// Seconds between batched writes: at most this much is at risk if the front is killed.
+    public var flushInterval: Double
+    /// Days raw records are kept; hourly and daily totals are kept for good.
+    public var retentionDays: Double
+    /// The model savings are measured against, with its prices in USD per 1M tokens.
+    public var referenceModel: String?
+    public var referenceInputPrice: Double?
+    public var referenceOutputPrice: Double?
+
+    public init(
+        database: String? = nil, flushInterval: Double = 1, retentionDays: Double = 30, referenceModel: String? = nil,
+        referenceInputPrice: Double? = nil, referenceOutputPrice: Double? = nil
+    ) {
+        self.database = database
+        self.flushInterval = flushInterval
+        self.retentionDays = retentionDays
+        self.referenceModel = referenceModel
+        self.referenceInputPrice = referenceInputPrice
+        self.referenceOutputPrice = referenceOutputPrice
     }
 }

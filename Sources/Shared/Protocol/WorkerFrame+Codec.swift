@@ -13,7 +13,7 @@ public struct FrameDecodingError: Error, Sendable, CustomStringConvertible {
 
 extension WorkerFrame {
     enum Kind: UInt8 {
-        case configure = 1, ready, request, cancel, ping, pong, head, chunk, end, failure, rateStatus
+        case configure = 1, ready, request, cancel, ping, pong, head, chunk, end, failure, rateStatus, usage
     }
 
     /// Largest frame either side accepts (a request body plus headroom).
@@ -78,6 +78,10 @@ extension WorkerFrame {
             buffer.writeInteger(Kind.rateStatus.rawValue)
             buffer.writeInteger(UInt32(0))
             buffer.writeBytes(try! JSONEncoder().encode(status))
+        case .usage(let id, let report):
+            buffer.writeInteger(Kind.usage.rawValue)
+            buffer.writeInteger(id)
+            buffer.writeBytes(try! JSONEncoder().encode(report))
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start), at: lengthIndex)
     }
@@ -94,6 +98,8 @@ extension WorkerFrame {
             return .ready(try decodeJSON(WorkerStatus.self, from: payload))
         case .rateStatus:
             return .rateStatus(try decodeJSON(RateStatus.self, from: payload))
+        case .usage:
+            return .usage(id: id, try decodeJSON(UsageReport.self, from: payload))
         case .request:
             guard let rawEndpoint: UInt8 = payload.readInteger(), let endpoint = Endpoint(rawValue: rawEndpoint),
                 let stream: UInt8 = payload.readInteger(), let model = payload.readLengthPrefixedString(),

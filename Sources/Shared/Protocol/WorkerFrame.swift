@@ -28,6 +28,36 @@ public enum WorkerFrame: Sendable, Equatable {
     case failure(id: UInt32, GatewayError)
     /// Worker → front: the provider's rate-limit state changed (routes skip a limited provider).
     case rateStatus(RateStatus)
+    /// Worker → front, just before `end`: the tokens the answer used.
+    case usage(id: UInt32, UsageReport)
+}
+
+/// The tokens one answer used, from the upstream's own numbers, or estimated when it gave none.
+public struct UsageReport: Sendable, Equatable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Part of `completionTokens`.
+    public var reasoningTokens: Int
+    /// Part of `promptTokens`.
+    public var cachedTokens: Int
+    /// `true` when the upstream reported no usage and these are the gateway's estimate.
+    public var estimated: Bool
+
+    public init(promptTokens: Int, completionTokens: Int, reasoningTokens: Int = 0, cachedTokens: Int = 0, estimated: Bool = false) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.reasoningTokens = reasoningTokens
+        self.cachedTokens = cachedTokens
+        self.estimated = estimated
+    }
+
+    public init(_ usage: Usage) {
+        self.init(
+            promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens,
+            reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+            cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0
+        )
+    }
 }
 
 /// What a worker's rate limiter reports to the front: enough to skip a provider that cannot take a

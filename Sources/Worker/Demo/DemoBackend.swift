@@ -54,6 +54,7 @@ final class DemoBackend: RequestBackend {
             link.send([
                 .head(id: id, ResponseHead(status: 200, streaming: false)),
                 .chunk(id: id, ByteBuffer(bytes: body)),
+                .usage(id: id, UsageReport(answer.usage)),
                 .end(id: id),
             ])
             return
@@ -71,9 +72,10 @@ final class DemoBackend: RequestBackend {
         if delay == .zero {
             var framed = ByteBuffer()
             for chunk in chunks { SSEFraming.append(chunk, to: &framed) }
-            link.send([.chunk(id: id, framed), .end(id: id)])
+            link.send([.chunk(id: id, framed), .usage(id: id, UsageReport(answer.usage)), .end(id: id)])
         } else {
-            eventLoop.execute { self.sendPaced(id: id, chunks: chunks[...], delay: delay) }
+            let usage = UsageReport(answer.usage)
+            eventLoop.execute { self.sendPaced(id: id, chunks: chunks[...], delay: delay, usage: usage) }
         }
     }
 
@@ -83,17 +85,17 @@ final class DemoBackend: RequestBackend {
         }
     }
 
-    private func sendPaced(id: UInt32, chunks: ArraySlice<[UInt8]>, delay: TimeAmount) {
+    private func sendPaced(id: UInt32, chunks: ArraySlice<[UInt8]>, delay: TimeAmount, usage: UsageReport) {
         guard let first = chunks.first else {
             streams.value[id] = nil
-            link.send([.end(id: id)])
+            link.send([.usage(id: id, usage), .end(id: id)])
             return
         }
         var framed = ByteBuffer()
         SSEFraming.append(first, to: &framed)
         link.send([.chunk(id: id, framed)])
         streams.value[id] = eventLoop.scheduleTask(in: delay) {
-            self.sendPaced(id: id, chunks: chunks.dropFirst(), delay: delay)
+            self.sendPaced(id: id, chunks: chunks.dropFirst(), delay: delay, usage: usage)
         }
     }
 }

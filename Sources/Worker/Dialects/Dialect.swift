@@ -69,13 +69,16 @@ protocol ResponseTranslator {
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8]
 }
 
-/// Upstream headers the client may see: rate-limit state and request ids, never cookies or auth.
+/// Upstream headers the client may see: rate-limit state and request ids, never cookies or auth. The
+/// upstream's `x-request-id` is passed on as `x-upstream-request-id`: `x-request-id` is the gateway's own.
 enum ForwardedHeaders {
     static func select(_ headers: [HTTPHeader]) -> [HTTPHeader] {
-        headers.filter { header in
+        headers.compactMap { header in
             let name = header.name.lowercased()
-            return name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"
-                || name == "x-request-id" || name.hasPrefix("anthropic-ratelimit-") || name == "x-should-retry"
+            if name == "x-request-id" { return HTTPHeader(name: "x-upstream-request-id", value: header.value) }
+            let kept = name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"
+                || name.hasPrefix("anthropic-ratelimit-") || name == "x-should-retry"
+            return kept ? header : nil
         }
     }
 }

@@ -36,9 +36,11 @@ final class CurlTransfer: @unchecked Sendable {
     private let mapError: @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
     /// Replaces the answer's `model` field (the route member that served it), when set.
     private let responseModel: String?
-    /// Read usage from the answer (for token budgets).
-    private let trackUsage: Bool
-    private var usageTokens: Int?
+    private var usage: Usage?
+    /// Answer events that carried something, for estimating usage when the upstream reports none.
+    private var eventsOut = 0
+    private var bytesOut = 0
+    private var usageTokens: Int? { usage?.total_tokens }
     private var quotaExhausted = false
     /// Headers of the error the client got (with `retry-after` from an error body, e.g. Gemini's RetryInfo).
     private var failureHeaders: [HTTPHeader] = []
@@ -65,7 +67,7 @@ final class CurlTransfer: @unchecked Sendable {
     init(
         id: UInt32, engine: CurlEngine, provider: String, request: PreparedRequest, clientWantsStream: Bool,
         timeouts: UpstreamTimeouts, mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError,
-        responseModel: String? = nil, trackUsage: Bool = false, onFinish: (@Sendable (TransferOutcome) -> Void)? = nil
+        responseModel: String? = nil, onFinish: (@Sendable (TransferOutcome) -> Void)? = nil
     ) {
         self.id = id
         self.engine = engine
@@ -76,7 +78,6 @@ final class CurlTransfer: @unchecked Sendable {
         self.timeouts = timeouts
         self.mapError = mapError
         self.responseModel = responseModel
-        self.trackUsage = trackUsage
         self.onFinish = onFinish
     }
 
@@ -128,12 +129,22 @@ final class CurlTransfer: @unchecked Sendable {
     /// The answer as the client gets it: the `model` field replaced when a route chose the member, and
     /// usage noted when budgets count tokens.
     private func finishing(_ payload: [UInt8]) -> [UInt8] {
-        if trackUsage, payload.firstRange(of: Self.usageKey) != nil,
-           let total = (try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(payload)))?.usage?.total_tokens {
-            usageTokens = total
+        eventsOut += 1
+        bytesOut += payload.count
+        if payload.firstRange(of: Self.usageKey) != nil, let found = UsageExtractor.usage(in: payload) {
+            usage = found
         }
         guard let responseModel else { return payload }
         return payload.withUnsafeBytes { JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: responseModel) } ?? payload
+    }
+
+    /// The answer's usage for accounting: the upstream's own numbers, or an estimate marked as such
+    /// (about a token per stream event, four bytes a token otherwise).
+    private var usageReport: UsageReport {
+        if let usage { return UsageReport(usage) }
+        let prompt = max(1, request.body.count / 4)
+        let completion = clientWantsStream ? max(0, eventsOut - 2) : max(0, (bytesOut - 200) / 4)
+        return UsageReport(promptTokens: prompt, completionTokens: completion, estimated: true)
     }
 
     private static let usageKey = Array(#""total_tokens""#.utf8)
@@ -232,6 +243,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
             ended = true
+            engine.emit(.usage(id: id, usageReport))
             engine.emit(.end(id: id))
         case .buffering, .awaitingBody:
             guard (200...299).contains(status) else {
@@ -247,6 +259,7 @@ final class CurlTransfer: @unchecked Sendable {
                 ended = true
                 engine.emit(.head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
                 engine.emit(.chunk(id: id, ByteBuffer(bytes: translated)))
+                engine.emit(.usage(id: id, usageReport))
                 engine.emit(.end(id: id))
             } catch {
                 fail(error)

@@ -57,7 +57,7 @@ final class UpstreamBackend: RequestBackend {
             CurlTransfer(
                 id: id, engine: engine, provider: config.name, request: request, clientWantsStream: call.stream,
                 timeouts: config.timeouts, mapError: { dialect.mapError(status: $0, body: $1, headers: $2) },
-                responseModel: call.responseModel, trackUsage: limiter.value.countsTokens,
+                responseModel: call.responseModel,
                 onFinish: { outcome in
                     // Engine thread: the limiter lives on the event loop; one hop per engine round.
                     engine.onEventLoop {

@@ -39,6 +39,9 @@ final class GatewayProcess: Sendable {
         process.arguments = ["serve", "--config", configURL.path]
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasSuffix("_API_KEY") { env[key] = nil }
+        // Usage records go to this gateway's own directory unless the config names a database.
+        env["XDG_STATE_HOME"] = directory.path
+        env["STATE_DIRECTORY"] = nil
         env.merge(environment) { $1 }
         process.environment = env
         let errors = Pipe()

@@ -1,0 +1,48 @@
+import Shared
+
+/// One request's accounting, carried from the route to wherever its answer ends (a whole body, or
+/// the end, failure or abandonment of a stream).
+struct RequestLedger: Sendable {
+    let recorder: UsageRecorder
+    let requestID: String
+    let endpoint: Endpoint
+    let started: Double
+    var firstByte: Double?
+    var route: String?
+    var provider: String
+    var model: String
+    var attempts = 1
+
+    init(recorder: UsageRecorder, endpoint: Endpoint, model: String) {
+        self.recorder = recorder
+        self.endpoint = endpoint
+        requestID = "req_" + OpenAIIdentifiers.random(24)
+        started = MonotonicClock.seconds()
+        let id = ModelID(model)
+        provider = id?.provider ?? "-"
+        self.model = id?.model ?? model
+    }
+
+    mutating func answered(by dispatched: RequestDispatcher.Dispatched) {
+        firstByte = MonotonicClock.seconds()
+        route = dispatched.route
+        provider = dispatched.target.provider
+        model = dispatched.target.model
+        attempts = dispatched.attempts
+    }
+
+    func finish(status: Int, usage: UsageReport?) {
+        recorder.record(
+            requestID: requestID, route: route, provider: provider, model: model, endpoint: endpoint, status: status, usage: usage,
+            started: started, firstByte: firstByte, attempts: attempts
+        )
+    }
+
+    /// The error the client gets, with the request id it can quote.
+    func failed(_ error: GatewayError) -> GatewayError {
+        finish(status: error.status, usage: nil)
+        var error = error
+        error.headers.append(HTTPHeader(name: "x-request-id", value: requestID))
+        return error
+    }
+}

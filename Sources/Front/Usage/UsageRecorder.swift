@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import Synchronization
+
+/// Accounts every answered request: one log line, metrics at once, and a record for the database.
+/// Records are buffered and written in batches every `flush_interval` by this service's own task, so a
+/// request never waits on the database; the buffer is flushed when the gateway stops (SIGTERM), and at
+/// most one interval is at risk if the front is killed.
+final class UsageRecorder: Service, Sendable {
+    private let buffer = Mutex<[UsageRecord]>([])
+    let store: UsageStore?
+    private let pricing: Pricing
+    let metrics: GatewayMetrics
+    private let logger: Logger
+    private let interval: Double
+    private let retention: Double
+
+    init(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger) {
+        pricing = Pricing(config: config)
+        self.metrics = metrics
+        self.logger = logger
+        interval = config.usage.flushInterval
+        retention = config.usage.retentionDays * 86400
+        let path = config.usage.database ?? UsageStore.defaultPath()
+        do {
+            store = try UsageStore(path: path)
+            logger.info("usage records in \(path)")
+        } catch {
+            store = nil
+            logger.error("usage records are off: cannot open \(path): \(error)")
+        }
+    }
+
+    /// Accounts one request (any task; returns at once).
+    func record(
+        requestID: String, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int, usage: UsageReport?,
+        started: Double, firstByte: Double?, attempts: Int
+    ) {
+        let now = MonotonicClock.seconds()
+        let usage = usage ?? UsageReport(promptTokens: 0, completionTokens: 0)
+        let record = UsageRecord(
+            time: Date().timeIntervalSince1970, requestID: requestID, client: "anonymous", route: route, provider: provider, model: model,
+            endpoint: Self.name(endpoint), status: status, usage: usage,
+            cost: status < 400 ? pricing.cost(provider: provider, model: model, usage: usage) : 0,
+            referenceCost: status < 400 ? pricing.referenceCost(usage: usage) : nil,
+            latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts, fallback: attempts > 1 && route != nil
+        )
+        metrics.recorded(record)
+        logger.info("request", metadata: [
+            "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
+            "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
+            "cost_usd": "\(record.cost.map { String(format: "%.6f", $0) } ?? "unknown")",
+            "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
+        ])
+        buffer.withLock { $0.append(record) }
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelOnGracefulShutdown { try await Task.sleep(for: .seconds(self.interval)) }
+            flush()
+            cleanUp()
+        }
+        flush()
+    }
+
+    /// Writes what the buffer holds.
+    func flush() {
+        let records = buffer.withLock { records in defer { records.removeAll() }; return records }
+        guard let store, !records.isEmpty else { return }
+        do {
+            try store.insert(records)
+        } catch {
+            logger.error("could not write \(records.count) usage records: \(error)")
+        }
+    }
+
+    /// One small step of retention per interval: never a long write that would hold up the next batch.
+    private func cleanUp() {
+        _ = try? store?.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention)
+    }
+
+    static func name(_ endpoint: Endpoint) -> String {
+        switch endpoint {
+        case .chatCompletions: return "chat"
+        case .completions: return "completions"
+        case .fimCompletions: return "fim"
+        case .embeddings: return "embeddings"
+        }
+    }
+}

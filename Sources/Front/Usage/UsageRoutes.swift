@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Shared
+
+/// `GET /api/usage?from=&to=&group_by=provider|model|key|day` (JSON from the hourly rollups) and
+/// `GET /metrics` (Prometheus text format).
+struct UsageRoutes: Sendable {
+    let recorder: UsageRecorder
+    let supervisor: WorkerSupervisor
+    let counters: RequestCounters
+
+    struct Report: Encodable {
+        var from: String
+        var to: String
+        var group_by: String
+        var reference_model: String?
+        var rows: [UsageStore.Row]
+        var totals: UsageStore.Row
+        /// `false` when some requests had no price: their cost is unknown, not zero.
+        var cost_complete: Bool
+    }
+
+    func usage(_ request: Request, context: some RequestContext) throws -> Response {
+        let query = request.uri.queryParameters
+        let grouping = try UsageQuery.grouping(query.get("group_by"))
+        let (from, to) = try UsageQuery.period(from: query.get("from"), to: query.get("to"))
+        guard let store = recorder.store else {
+            throw GatewayError(status: 503, type: "server_error", code: "usage_unavailable", message: "Usage records are off (the database could not be opened).")
+        }
+        // What is still buffered belongs in the answer.
+        recorder.flush()
+        let rows = try store.report(from: from, to: to, groupBy: grouping)
+        let report = Report(
+            from: UsageQuery.format(from), to: UsageQuery.format(to), group_by: grouping.rawValue,
+            reference_model: supervisor.config.usage.referenceModel, rows: rows, totals: UsageQuery.total(rows),
+            cost_complete: rows.allSatisfy { $0.unpriced_requests == 0 }
+        )
+        return try StatusRoutes.json(report, status: .ok)
+    }
+
+    func metrics(_ request: Request, context: some RequestContext) throws -> Response {
+        recorder.metrics.workers(supervisor.orderedSlots.map { slot in
+            let snapshot = slot.snapshot
+            let rate = snapshot.connection?.currentRateStatus
+            return (slot.config.name, snapshot.connection != nil, snapshot.restarts, rate?.inFlight ?? 0, rate?.queued ?? 0)
+        })
+        recorder.metrics.inFlight(counters.snapshot.inFlight)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: recorder.metrics.registry.emitToBuffer()))
+        )
+    }
+}
+
+/// Parsing and totals shared by `/api/usage` and `orchestra usage`.
+enum UsageQuery {
+    static func grouping(_ text: String?) throws(GatewayError) -> UsageStore.Grouping {
+        guard let text else { return .provider }
+        guard let grouping = UsageStore.Grouping(rawValue: text) else {
+            throw .invalidRequest("group_by must be provider, model, key or day.", code: "invalid_value", param: "group_by")
+        }
+        return grouping
+    }
+
+    /// `from`/`to` as `YYYY-MM-DD`, ISO 8601 times or Unix seconds; by default the last 7 days.
+    static func period(from: String?, to: String?, now: Date = Date()) throws(GatewayError) -> (Double, Double) {
+        let end = try to.map { text throws(GatewayError) in try parse(text, param: "to") } ?? now.timeIntervalSince1970 + 1
+        let start = try from.map { text throws(GatewayError) in try parse(text, param: "from") } ?? end - 7 * 86400
+        guard start < end else { throw .invalidRequest("'from' must be before 'to'.", code: "invalid_value", param: "from") }
+        return (start, end)
+    }
+
+    private static func parse(_ text: String, param: String) throws(GatewayError) -> Double {
+        if let seconds = Double(text) { return seconds }
+        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
+        if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day.timeIntervalSince1970 }
+        throw .invalidRequest("'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: "invalid_value", param: param)
+    }
+
+    static func format(_ seconds: Double) -> String {
+        Date(timeIntervalSince1970: seconds).formatted(.iso8601)
+    }
+
+    static func total(_ rows: [UsageStore.Row]) -> UsageStore.Row {
+        var total = UsageStore.Row(
+            key: "total", requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, reasoning_tokens: 0, cached_tokens: 0,
+            estimated_requests: 0, cost_usd: 0, unpriced_requests: 0, reference_cost_usd: 0, savings_usd: 0, average_latency_seconds: 0
+        )
+        var latency = 0.0
+        for row in rows {
+            total.requests += row.requests
+            total.errors += row.errors
+            total.prompt_tokens += row.prompt_tokens
+            total.completion_tokens += row.completion_tokens
+            total.reasoning_tokens += row.reasoning_tokens
+            total.cached_tokens += row.cached_tokens
+            total.estimated_requests += row.estimated_requests
+            total.cost_usd += row.cost_usd
+            total.unpriced_requests += row.unpriced_requests
+            total.reference_cost_usd += row.reference_cost_usd
+            total.savings_usd += row.savings_usd
+            latency += row.average_latency_seconds * Double(row.requests)
+        }
+        total.average_latency_seconds = total.requests > 0 ? latency / Double(total.requests) : 0
+        return total
+    }
+}

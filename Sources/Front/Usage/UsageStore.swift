@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import Shared
+
+/// Usage records in SQLite (WAL): raw rows for `retention_days`, and hourly and daily totals per
+/// provider, model and client that are kept, so reports stay fast at millions of requests.
+final class UsageStore: Sendable {
+    let path: String
+    private let pool: DatabasePool
+
+    init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true
+        )
+        pool = try DatabasePool(path: path)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens an existing database for reading only (the `usage` command).
+    init(readingAt path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.readonly = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let state = environment["STATE_DIRECTORY"], !state.isEmpty { return state + "/usage.sqlite" }
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/state")
+        return base + "/orchestra/usage.sqlite"
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE requests (
+                    id INTEGER PRIMARY KEY, time REAL NOT NULL, request_id TEXT NOT NULL, client TEXT NOT NULL, route TEXT,
+                    provider TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
+                    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
+                    cached_tokens INTEGER NOT NULL, estimated INTEGER NOT NULL, cost REAL, reference_cost REAL,
+                    latency REAL NOT NULL, ttfb REAL, attempts INTEGER NOT NULL, fallback INTEGER NOT NULL);
+                CREATE INDEX requests_time ON requests(time);
+                """)
+            for table in ["usage_hourly", "usage_daily"] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table) (
+                        bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, client TEXT NOT NULL,
+                        requests INTEGER NOT NULL, errors INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
+                        completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+                        estimated INTEGER NOT NULL, cost REAL NOT NULL, unpriced INTEGER NOT NULL, reference_cost REAL NOT NULL,
+                        latency_sum REAL NOT NULL, PRIMARY KEY (bucket, provider, model, client));
+                    """)
+            }
+        }
+        return migrator
+    }
+
+    /// Writes a batch of records and folds them into the totals, in one transaction.
+    func insert(_ records: [UsageRecord]) throws {
+        guard !records.isEmpty else { return }
+        try pool.write { db in
+            for record in records {
+                let usage = record.usage
+                try db.execute(
+                    sql: """
+                        INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
+                            completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
+                            attempts, fallback)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.time, record.requestID, record.client, record.route, record.provider, record.model, record.endpoint,
+                        record.status, usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
+                        usage.estimated, record.cost, record.referenceCost, record.latency, record.timeToFirstByte,
+                        record.attempts, record.fallback,
+                    ]
+                )
+                for (table, width) in [("usage_hourly", 3600.0), ("usage_daily", 86400.0)] {
+                    let bucket = Int((record.time / width).rounded(.down) * width)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO \(table) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (bucket, provider, model, client) DO UPDATE SET
+                                requests = requests + 1, errors = errors + excluded.errors,
+                                prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+                                completion_tokens = completion_tokens + excluded.completion_tokens,
+                                reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+                                cached_tokens = cached_tokens + excluded.cached_tokens, estimated = estimated + excluded.estimated,
+                                cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced,
+                                reference_cost = reference_cost + excluded.reference_cost, latency_sum = latency_sum + excluded.latency_sum
+                            """,
+                        arguments: [
+                            bucket, record.provider, record.model, record.client, record.status >= 400 ? 1 : 0,
+                            usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
+                            usage.estimated ? 1 : 0, record.cost ?? 0, record.cost == nil && record.status < 400 ? 1 : 0,
+                            record.referenceCost ?? 0, record.latency,
+                        ]
+                    )
+                }
+            }
+        }
+    }
+
+    /// Deletes up to `limit` raw records older than `cutoff`; returns how many went. Small steps
+    /// keep each write transaction short, so serving never waits on clean-up.
+    func deleteRaw(olderThan cutoff: Double, limit: Int = 2000) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE time < ? ORDER BY time LIMIT ?)", arguments: [cutoff, limit])
+            return db.changesCount
+        }
+    }
+
+    enum Grouping: String, CaseIterable, Sendable {
+        case provider, model, key, day
+    }
+
+    struct Row: Codable, Sendable {
+        var key: String
+        var requests: Int
+        var errors: Int
+        var prompt_tokens: Int
+        var completion_tokens: Int
+        var reasoning_tokens: Int
+        var cached_tokens: Int
+        var estimated_requests: Int
+        /// Known cost only; `unpriced_requests` says how many successful requests had no price.
+        var cost_usd: Double
+        var unpriced_requests: Int
+        var reference_cost_usd: Double
+        var savings_usd: Double
+        var average_latency_seconds: Double
+    }
+
+    /// Totals between `from` and `to` (Unix seconds) from the hourly rollups.
+    func report(from: Double, to: Double, groupBy grouping: Grouping) throws -> [Row] {
+        let key: String
+        switch grouping {
+        case .provider: key = "provider"
+        case .model: key = "provider || '/' || model"
+        case .key: key = "client"
+        case .day: key = "strftime('%Y-%m-%d', bucket - bucket % 86400, 'unixepoch')"
+        }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(key) AS key, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
+                    SUM(completion_tokens) AS completion_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
+                    SUM(cached_tokens) AS cached_tokens, SUM(estimated) AS estimated_requests, SUM(cost) AS cost_usd,
+                    SUM(unpriced) AS unpriced_requests, SUM(reference_cost) AS reference_cost_usd,
+                    SUM(reference_cost) - SUM(cost) AS savings_usd, SUM(latency_sum) / SUM(requests) AS average_latency_seconds
+                FROM usage_hourly WHERE bucket >= ? AND bucket < ? GROUP BY key ORDER BY cost_usd DESC, requests DESC
+                """, arguments: [Int((from / 3600).rounded(.down) * 3600), to])
+        }
+    }
+
+    func rawCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM requests") ?? 0 }
+    }
+}
+
+extension UsageStore.Row: FetchableRecord {}
