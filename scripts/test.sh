@@ -13,6 +13,6 @@ swift test --skip-build --no-parallel
 venv=.build/venv
 if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml pytest
+    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client pytest
 fi
 ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Usage records: counts and tokens match what the upstreams reported, nothing is lost on SIGTERM,
+/// at most the documented window on `kill -9`, unknown prices stay unknown, savings are computed,
+/// retention removes old raw rows while serving goes on, and `/metrics` counts what was served.
+@Suite("Usage and cost", .serialized)
+struct UsageTests {
+    static func usageConfig(_ database: String, flush: Double = 0.2, extra: String = "") -> (FakeProviders) -> String {
+        { fakes in
+            """
+            [usage]
+            database = "\(database)"
+            flush_interval = \(flush)
+            reference_model = "openai/gpt-reference"
+            reference_input_price = 2.0
+            reference_output_price = 8.0
+            [providers.priced]
+            base_url = "\(fakes.baseURL(.openai))"
+            api_key_env = "FAKE_API_KEY"
+            [providers.priced.models.chat]
+            input_price = 1.0
+            output_price = 4.0
+            \(extra)
+            """
+        }
+    }
+
+    static func database() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("usage-\(UUID().uuidString).sqlite").path
+    }
+
+    static func rows(_ path: String, _ sql: String) throws -> [Row] {
+        try DatabaseQueue(path: path).read { try Row.fetchAll($0, sql: sql) }
+    }
+
+    static func usage(_ gateway: DialectGateway, groupBy: String) async -> [String: [String: Any]] {
+        let response = await TestHTTPClient.get(gateway.gateway.url("/api/usage?group_by=\(groupBy)"))
+        let rows = response.json["rows"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["key"] as? String ?? "", $0) })
+    }
+
+    @Test("records match the upstream's usage, whole and streamed, in every dialect; cost and savings from prices")
+    func countsAndTokens() async throws {
+        let path = Self.database()
+        try await DialectGateway.run(extra: Self.usageConfig(path)) { gateway in
+            for stream in [false, true] {
+                for _ in 0..<3 { #expect(await gateway.chat(.openai, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]], provider: "priced").status == 200) }
+                for flavour in [FakeProviders.Flavour.gemini, .anthropic] {
+                    #expect(await gateway.chat(flavour, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]]).status == 200)
+                }
+            }
+            let byModel = await Self.usage(gateway, groupBy: "model")
+            let priced = try #require(byModel["priced/chat"])
+            #expect(priced["requests"] as? Int == 6)
+            #expect(priced["prompt_tokens"] as? Int == 6 * FakeScript.promptTokens)
+            #expect(priced["completion_tokens"] as? Int == 6 * FakeScript.completionTokens)
+            let cost = 6 * (Double(FakeScript.promptTokens) * 1.0 + Double(FakeScript.completionTokens) * 4.0) / 1_000_000
+            #expect(abs((priced["cost_usd"] as? Double ?? 0) - cost) < 1e-12)
+            let reference = 6 * (Double(FakeScript.promptTokens) * 2.0 + Double(FakeScript.completionTokens) * 8.0) / 1_000_000
+            #expect(abs((priced["savings_usd"] as? Double ?? 0) - (reference - cost)) < 1e-12)
+            #expect(byModel["gemini/chat"]?["completion_tokens"] as? Int == 2 * FakeScript.completionTokens)
+            #expect(byModel["kimi/chat"]?["prompt_tokens"] as? Int == 2 * FakeScript.promptTokens)
+            #expect(byModel["gemini/chat"]?["estimated_requests"] as? Int == 0)
+
+            // A stream whose client did not ask for usage: the OpenAI upstream sends none, so it is estimated and marked.
+            let streamed = await TestHTTPClient.post(
+                gateway.gateway.url("/v1/chat/completions"), json: #"{"model":"priced/chat","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+            )
+            #expect(streamed.headers["x-request-id"]?.hasPrefix("req_") == true)
+            let after = await Self.usage(gateway, groupBy: "model")
+            #expect(after["priced/chat"]?["estimated_requests"] as? Int == 1)
+            let raw = try Self.rows(path, "SELECT request_id, estimated FROM requests WHERE estimated = 1")
+            #expect(raw.count == 1 && raw.first?["request_id"] as String? == streamed.headers["x-request-id"])
+        }
+    }
+
+    @Test("a model without a price is recorded with cost unknown and flagged, never as $0")
+    func unknownPrice() async throws {
+        let path = Self.database()
+        try await DialectGateway.run(extra: Self.usageConfig(path)) { gateway in
+            for _ in 0..<2 { _ = await gateway.chat(.openai, model: "unpriced-model", ["messages": [["role": "user", "content": "hi"]]]) }
+            let report = await TestHTTPClient.get(gateway.gateway.url("/api/usage?group_by=model"))
+            #expect(report.json["cost_complete"] as? Bool == false)
+            let row = (report.json["rows"] as? [[String: Any]])?.first { $0["key"] as? String == "oai/unpriced-model" }
+            #expect(row?["unpriced_requests"] as? Int == 2)
+            let costs = try Self.rows(path, "SELECT cost FROM requests WHERE model = 'unpriced-model'")
+            #expect(costs.count == 2 && costs.allSatisfy { ($0["cost"] as Double?) == nil })
+        }
+    }
+
+    @Test("SIGTERM loses no record; kill -9 loses at most the last flush interval")
+    func durability() async throws {
+        let path = Self.database()
+        let fakes = try await FakeProviders.start()
+        defer { fakes.stop() }
+        var gateway = try await GatewayProcess.start(
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 30)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+        )
+        for index in 0..<20 {
+            _ = await gateway.chat(#"{"model":"priced/chat","stream":\#(index % 2 == 0),"messages":[{"role":"user","content":"hi"}]}"#)
+        }
+        // A 30 s flush interval: everything is still buffered when SIGTERM comes.
+        #expect(await gateway.stop() == 0)
+        #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests").first?["n"] as Int? == 20)
+
+        gateway = try await GatewayProcess.start(
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.1)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+        )
+        for _ in 0..<10 { _ = await gateway.chat(#"{"model":"priced/chat","messages":[{"role":"user","content":"hi"}]}"#) }
+        // Wait until the batch is on disk (the database is the signal), then kill without warning.
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, (try Self.rows(path, "SELECT COUNT(*) AS n FROM requests").first?["n"] as Int? ?? 0) < 30 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(gateway.process.processIdentifier, SIGKILL)
+        _ = await gateway.process.exited()
+        #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests").first?["n"] as Int? == 30)
+        #expect(try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily").first?["n"] as Int? == 30, "rollups in the same transactions")
+    }
+
+    @Test("retention removes old raw rows in small steps while requests are served; rollups stay")
+    func retention() async throws {
+        let path = Self.database()
+        let fakes = try await FakeProviders.start()
+        defer { fakes.stop() }
+        // Create the schema, then seed 5000 raw rows 40 days old (retention is 30) and their daily total.
+        var gateway = try await GatewayProcess.start(
+            config: DialectGateway.config(fakes) + Self.usageConfig(path)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+        )
+        _ = await gateway.stop()
+        let old = Date().timeIntervalSince1970 - 40 * 86400
+        try await DatabaseQueue(path: path).write { db in
+            for index in 0..<5000 {
+                try db.execute(sql: """
+                    INSERT INTO requests (time, request_id, client, provider, model, endpoint, status, prompt_tokens, completion_tokens,
+                        reasoning_tokens, cached_tokens, estimated, latency, attempts, fallback)
+                    VALUES (?, ?, 'anonymous', 'priced', 'chat', 'chat', 200, 1, 1, 0, 0, 0, 0.1, 1, 0)
+                    """, arguments: [old + Double(index), "old-\(index)"])
+            }
+            try db.execute(sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 5000, 0, 5000, 5000, 0, 0, 0, 0, 0, 0, 500)",
+                           arguments: [Int(old / 86400) * 86400])
+        }
+        gateway = try await GatewayProcess.start(
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.05)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+        )
+        var statuses: [Int] = []
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            statuses.append(await gateway.chat(#"{"model":"priced/chat","messages":[{"role":"user","content":"hi"}]}"#).status)
+            if try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 10000)").first?["n"] as Int? == 0 { break }
+        }
+        #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 10000)").first?["n"] as Int? == 0)
+        #expect(statuses.count >= 2 && statuses.allSatisfy { $0 == 200 }, "serving went on while clean-up ran")
+        #expect(try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily WHERE bucket < \(old + 86400)").first?["n"] as Int? == 5000)
+        _ = await gateway.stop()
+    }
+}
