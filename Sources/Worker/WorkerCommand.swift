@@ -1,6 +1,8 @@
 import ArgumentParser
+import Logging
 import CProcessShims
 import Glibc
+import Shared
 
 /// `orchestra-worker`: one provider's process. Started by the front, never by hand.
 ///
@@ -26,6 +28,9 @@ struct WorkerCommand: ParsableCommand {
         _ = orchestra_set_parent_death_signal(SIGTERM)
         signal(SIGPIPE, SIG_IGN)
         let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
+        if getenv(JSONLogHandler.environmentVariable).map({ String(cString: $0) }) == "json" {
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
         let worker = try WorkerProcess(socketPath: socket, provider: provider, passedKey: passedKey)
         worker.runUntilFrontCloses()
     }

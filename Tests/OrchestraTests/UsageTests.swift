@@ -156,4 +156,19 @@ struct UsageTests {
         #expect(try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily WHERE bucket < \(old + 86400)").first?["n"] as Int? == 5000)
         _ = await gateway.stop()
     }
+
+    @Test("one log line per request with its request id, as JSON when asked")
+    func jsonLogs() async throws {
+        try await withGateway(server: "log_format = \"json\"") { gateway, _ in
+            let response = await gateway.chat(chatBody(model: "fake/ok"))
+            let id = try #require(response.headers["x-request-id"])
+            _ = await gateway.stop()
+            let lines = gateway.logText.split(separator: "\n").filter { !$0.isEmpty }
+            let objects = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+            #expect(objects.count == lines.count, "every line is a JSON object")
+            let request = objects.first { $0["message"] as? String == "request" && $0["request_id"] as? String == id }
+            #expect(request?["model"] as? String == "fake/ok" && request?["status"] as? String == "200" && request?["level"] as? String == "info")
+            #expect(!gateway.logText.contains(TestConfig.fakeKey))
+        }
+    }
 }

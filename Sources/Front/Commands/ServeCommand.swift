@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CProcessShims
 import Logging
 import Shared
@@ -15,12 +16,6 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // The front's threads share a few hot structures; more malloc arenas than that only add RSS.
         orchestra_limit_malloc_arenas(2)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
-        let logger = Logger(label: "orchestra")
         var config: Shared.GatewayConfig
         do {
             config = try ConfigLoader.load(path: options.config)
@@ -31,6 +26,16 @@ struct ServeCommand: AsyncParsableCommand {
         // anything (Foundation's ProcessInfo, say) copies the environment into the heap.
         let keys = KeyVault()
         keys.capture(from: config.providers)
+        let json = config.server.logFormat == .json
+        // Workers inherit it and log the same way.
+        if json { setenv(JSONLogHandler.environmentVariable, "json", 1) }
+        LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label) }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "orchestra")
         if let listen {
             guard let (host, port) = ConfigLoader.parseListen(listen) else { throw ValidationError("--listen expects host:port") }
             config.server.host = host

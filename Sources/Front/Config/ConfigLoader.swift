@@ -75,8 +75,14 @@ enum ConfigLoader {
     }
 
     private static func parseServer(_ reader: TOMLReader) throws(ConfigError) -> ServerConfig {
-        try reader.rejectUnknownKeys(allowed: ["listen", "max_body_bytes", "worker_binary", "runtime_dir"])
+        try reader.rejectUnknownKeys(allowed: ["listen", "max_body_bytes", "worker_binary", "runtime_dir", "log_format"])
         var server = ServerConfig()
+        if let format = try reader.string("log_format") {
+            guard let parsed = ServerConfig.LogFormat(rawValue: format) else {
+                throw ConfigError(path: reader.child("log_format"), message: "expected \"text\" or \"json\", found \"\(format)\"")
+            }
+            server.logFormat = parsed
+        }
         if let listen = try reader.string("listen") {
             guard let (host, port) = parseListen(listen) else {
                 throw ConfigError(path: reader.child("listen"), message: "expected \"host:port\" (e.g. \"127.0.0.1:8000\"), found \"\(listen)\"")

@@ -40,6 +40,11 @@ public struct ServerConfig: Sendable, Equatable {
     public var workerBinary: String?
     /// Directory for the worker sockets; `nil` means `$RUNTIME_DIRECTORY` or a private temp dir.
     public var runtimeDirectory: String?
+    public var logFormat: LogFormat = .text
+
+    public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+        case text, json
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 10 * 1024 * 1024,

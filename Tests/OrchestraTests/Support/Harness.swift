@@ -2,13 +2,13 @@ import Foundation
 
 /// Runs `body` against a fresh fake upstream and a fresh gateway configured for it, then stops both.
 func withGateway(
-    extraConfig: String = "", environment: [String: String] = TestConfig.environment,
+    extraConfig: String = "", server: String = "", environment: [String: String] = TestConfig.environment,
     _ body: (GatewayProcess, FakeUpstream) async throws -> Void
 ) async throws {
     let upstream = try await FakeUpstream.start()
     defer { upstream.stop() }
     let gateway = try await GatewayProcess.start(
-        config: TestConfig.providers(upstream: upstream.baseURL, extra: extraConfig), environment: environment
+        config: TestConfig.providers(upstream: upstream.baseURL, extra: extraConfig), server: server, environment: environment
     )
     do {
         try await body(gateway, upstream)
