@@ -85,6 +85,7 @@ struct UsageTests {
             #expect(report.json["cost_complete"] as? Bool == false)
             let row = (report.json["rows"] as? [[String: Any]])?.first { $0["key"] as? String == "oai/unpriced-model" }
             #expect(row?["unpriced_requests"] as? Int == 2)
+            #expect(row?["savings_usd"] as? Double == 0, "no savings are claimed where the cost is unknown")
             let costs = try Self.rows(path, "SELECT cost FROM requests WHERE model = 'unpriced-model'")
             #expect(costs.count == 2 && costs.allSatisfy { ($0["cost"] as Double?) == nil })
         }

@@ -40,11 +40,12 @@ final class UsageRecorder: Service, Sendable {
     ) {
         let now = MonotonicClock.seconds()
         let usage = usage ?? UsageReport(promptTokens: 0, completionTokens: 0)
+        let cost = status < 400 ? pricing.cost(provider: provider, model: model, usage: usage) : 0
         let record = UsageRecord(
             time: Date().timeIntervalSince1970, requestID: requestID, client: "anonymous", route: route, provider: provider, model: model,
-            endpoint: Self.name(endpoint), status: status, usage: usage,
-            cost: status < 400 ? pricing.cost(provider: provider, model: model, usage: usage) : 0,
-            referenceCost: status < 400 ? pricing.referenceCost(usage: usage) : nil,
+            endpoint: Self.name(endpoint), status: status, usage: usage, cost: cost,
+            // Savings are only claimed where the real cost is known.
+            referenceCost: status < 400 && cost != nil ? pricing.referenceCost(usage: usage) : nil,
             latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts, fallback: attempts > 1 && route != nil
         )
         metrics.recorded(record)
