@@ -27,7 +27,9 @@ struct Gateway {
         let recorder = UsageRecorder(config: config, metrics: metrics, logger: logger)
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
 
+        let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
         let router = Router()
+        if telemetry != nil { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
@@ -77,9 +79,13 @@ struct Gateway {
         let lifecycle = GatewayLifecycle(
             supervisor: supervisor, notifier: notifier, configPath: configPath, listening: listening, logger: logger
         )
+        // Stopped in reverse order: the recorder after the last answer (it flushes), the span exporter last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: recorder), .init(service: supervisor), .init(service: http), .init(service: lifecycle),
+        ]
+        if let telemetry { services.insert(.init(service: telemetry), at: 0) }
         var configuration = ServiceGroupConfiguration(
-            // Stopped in reverse order: the recorder goes last, after the last answer, and flushes.
-            services: [.init(service: recorder), .init(service: supervisor), .init(service: http), .init(service: lifecycle)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

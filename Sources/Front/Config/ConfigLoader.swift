@@ -37,7 +37,7 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage"])
+        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage", "telemetry"])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
@@ -70,6 +70,23 @@ enum ConfigLoader {
         }
         if let usage = try root.table("usage") {
             config.usage = try parseUsage(usage)
+        }
+        if let telemetry = try root.table("telemetry") {
+            try telemetry.rejectUnknownKeys(allowed: ["otlp_endpoint", "service_name", "encoding", "export_interval"])
+            if let endpoint = try telemetry.string("otlp_endpoint") {
+                guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
+                    throw ConfigError(path: telemetry.child("otlp_endpoint"), message: "must start with http:// or https://")
+                }
+                config.telemetry.otlpEndpoint = endpoint
+            }
+            config.telemetry.serviceName = try telemetry.string("service_name") ?? config.telemetry.serviceName
+            if let encoding = try telemetry.string("encoding") {
+                guard encoding == "json" || encoding == "protobuf" else {
+                    throw ConfigError(path: telemetry.child("encoding"), message: "expected \"json\" or \"protobuf\"")
+                }
+                config.telemetry.encoding = encoding
+            }
+            if let interval = try telemetry.double("export_interval"), interval > 0 { config.telemetry.exportInterval = interval }
         }
         return config
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Shared
+import Tracing
 
 /// Sends a request to the model (or route) it names and waits for the first answer, trying again
 /// where that is safe: only before anything has reached the client, on transport failures, 5xx and
@@ -80,7 +81,23 @@ struct RequestDispatcher: Sendable {
         }
     }
 
+    /// One try on one provider, as a child span of the request's (a no-op unless tracing is on).
     private func attempt(_ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?) async -> Attempt {
+        await withSpan("upstream \(target.provider)", ofKind: .client) { span in
+            span.attributes["orchestra.provider"] = target.provider
+            span.attributes["orchestra.model"] = target.model
+            let result = await send(target, endpoint: endpoint, stream: stream, body: body, responseModel: responseModel)
+            switch result {
+            case .answered(let dispatched): span.attributes["orchestra.status"] = dispatched.head.status
+            case .failed(let error):
+                span.attributes["orchestra.status"] = error.status
+                span.setStatus(SpanStatus(code: .error, message: error.code))
+            }
+            return result
+        }
+    }
+
+    private func send(_ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?) async -> Attempt {
         let sent = MonotonicClock.seconds()
         let (id, events) = target.connection.submit(
             UpstreamCall(endpoint: endpoint, model: target.model, stream: stream, body: body, responseModel: responseModel)

@@ -9,10 +9,12 @@ public struct GatewayConfig: Sendable, Equatable {
     public var routes: [String: RouteConfig]
     public var retries: RetryPolicy
     public var usage: UsageConfig
+    public var telemetry: TelemetryConfig
 
     public init(
         server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],
-        routes: [String: RouteConfig] = [:], retries: RetryPolicy = RetryPolicy(), usage: UsageConfig = UsageConfig()
+        routes: [String: RouteConfig] = [:], retries: RetryPolicy = RetryPolicy(), usage: UsageConfig = UsageConfig(),
+        telemetry: TelemetryConfig = TelemetryConfig()
     ) {
         self.server = server
         self.supervisor = supervisor
@@ -20,6 +22,7 @@ public struct GatewayConfig: Sendable, Equatable {
         self.routes = routes
         self.retries = retries
         self.usage = usage
+        self.telemetry = telemetry
     }
 
     public var enabledProviders: [ProviderConfig] { providers.filter(\.enabled) }
@@ -82,5 +85,23 @@ public struct UsageConfig: Sendable, Equatable {
         self.referenceModel = referenceModel
         self.referenceInputPrice = referenceInputPrice
         self.referenceOutputPrice = referenceOutputPrice
+    }
+}
+
+/// OpenTelemetry traces, off unless an OTLP endpoint is set.
+public struct TelemetryConfig: Sendable, Equatable {
+    /// Base URL of an OTLP/HTTP collector (`http://127.0.0.1:4318`); spans go to `<it>/v1/traces`.
+    public var otlpEndpoint: String?
+    public var serviceName: String
+    /// `json` or `protobuf` (OTLP/HTTP encodings).
+    public var encoding: String
+    /// Seconds between span exports.
+    public var exportInterval: Double
+
+    public init(otlpEndpoint: String? = nil, serviceName: String = "orchestra", encoding: String = "protobuf", exportInterval: Double = 5) {
+        self.otlpEndpoint = otlpEndpoint
+        self.serviceName = serviceName
+        self.encoding = encoding
+        self.exportInterval = exportInterval
     }
 }
