@@ -37,9 +37,7 @@ struct MessagesRoute: Sendable {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             streaming = true
-            let relay = AnthropicStreamRelay(
-                events: events, pending: Array(pending), id: id, connection: target.connection, model: anthropic.model, ledger: ledger
-            )
+            let relay = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: AnthropicStreamEncoding(model: anthropic.model))
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 defer { counters.finished() }
                 try await relay.run(&writer)
@@ -95,66 +93,5 @@ struct MessagesRoute: Sendable {
             bytes = JSONValue.object(object).encoded()
         }
         return try GatewayError.decodeRequest(AnthropicRequest.self, from: bytes)
-    }
-}
-
-/// Writes a worker's OpenAI stream to an Anthropic client as Anthropic events.
-struct AnthropicStreamRelay: Sendable {
-    let events: ResponseEvents
-    let pending: [ResponseEvent]
-    let id: UInt32
-    let connection: WorkerConnection
-    let model: String
-    let ledger: RequestLedger
-
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var batch = pending
-        var parser = SSEParser()
-        var anthropic = AnthropicStreamWriter(model: model)
-        var usage: UsageReport?
-        while true {
-            var out: [UInt8] = []
-            var finished = false
-            for event in batch {
-                switch event {
-                case .chunk(let bytes):
-                    for sse in parser.feed(bytes.readableBytesView) {
-                        guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(sse.data)) else { continue }
-                        if let error = chunk.error {
-                            out += AnthropicStreamWriter.error(GatewayError(status: 502, type: error.type ?? "api_error", code: nil, message: error.message ?? "upstream error"))
-                            finished = true
-                            break
-                        }
-                        out += anthropic.events(for: chunk)
-                    }
-                case .usage(let report):
-                    usage = report
-                case .end:
-                    out += anthropic.finish()
-                    finished = true
-                    ledger.finish(status: 200, usage: usage)
-                case .failure(let error):
-                    out += AnthropicStreamWriter.error(error)
-                    finished = true
-                    ledger.finish(status: error.status, usage: usage)
-                case .head:
-                    break
-                }
-                if finished { break }
-            }
-            if !out.isEmpty {
-                do {
-                    try await writer.write(ByteBuffer(bytes: out))
-                } catch {
-                    connection.cancel(id: id)
-                    if !finished { ledger.finish(status: 499, usage: usage) }
-                    throw error
-                }
-            }
-            if finished { break }
-            batch = await events.next()
-            if batch.isEmpty { batch = [.failure(.workerLost(connection.provider))] }
-        }
-        try await writer.finish(nil)
     }
 }

@@ -68,10 +68,7 @@ struct ProxyRoute: Sendable {
         if head.streaming {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
-            let stream = SSERelay(
-                events: dispatched.events, pending: dispatched.pending, id: dispatched.id, connection: dispatched.target.connection,
-                ledger: ledger
-            )
+            let stream = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: OpenAIStreamEncoding())
             let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 defer { counters.finished() }
                 try await stream.run(&writer)
@@ -99,61 +96,3 @@ struct ProxyRoute: Sendable {
         }
     }
 }
-
-/// Writes a worker's stream to the client: the worker's chunks are already SSE-framed, so they go out
-/// as they are, then `data: [DONE]`, or a `data: {"error":…}` event when the upstream fails after the
-/// stream began. A stream always ends.
-struct SSERelay: Sendable {
-    let events: ResponseEvents
-    let pending: [ResponseEvent]
-    let id: UInt32
-    let connection: WorkerConnection
-    let ledger: RequestLedger
-
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var batch = pending
-        var usage: UsageReport?
-        while true {
-            var out: [ByteBuffer] = []
-            var finished = false
-            for event in batch {
-                switch event {
-                case .chunk(let bytes): out.append(bytes)
-                case .usage(let report): usage = report
-                case .end:
-                    out.append(SSEFraming.done)
-                    finished = true
-                    ledger.finish(status: 200, usage: usage)
-                case .failure(let error):
-                    out.append(SSEFraming.error(error))
-                    finished = true
-                    ledger.finish(status: error.status, usage: usage)
-                case .head: break
-                }
-            }
-            if !out.isEmpty {
-                do {
-                    if out.count == 1 {
-                        try await writer.write(out[0])
-                    } else {
-                        var joined = ByteBuffer()
-                        for var part in out { joined.writeBuffer(&part) }
-                        try await writer.write(joined)
-                    }
-                } catch {
-                    // The client went away: stop the upstream transfer too.
-                    connection.cancel(id: id)
-                    if !finished { ledger.finish(status: 499, usage: usage) }
-                    throw error
-                }
-            }
-            if finished { break }
-            batch = await events.next()
-            if batch.isEmpty {
-                batch = [.failure(.workerLost(connection.provider))]
-            }
-        }
-        try await writer.finish(nil)
-    }
-}
-
