@@ -3,7 +3,7 @@
 # and the official openai Python SDK against the running gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh python3-venv systemd
+scripts/setup.sh python3-venv systemd chromium
 
 swift build --build-tests
 # Serialized: every suite starts real gateways and workers; side by side on 2 cores, timing-based
@@ -13,6 +13,6 @@ swift test --skip-build --no-parallel
 venv=.build/venv
 if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client pytest
+    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client websocket-client pytest
 fi
 ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python

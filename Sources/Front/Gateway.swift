@@ -51,6 +51,8 @@ struct Gateway {
         let usage = UsageRoutes(recorder: recorder, supervisor: supervisor, counters: counters)
         router.get("/api/usage") { request, context in try usage.usage(request, context: context) }
         router.get("/metrics") { request, context in try usage.metrics(request, context: context) }
+        router.get("/api/providers") { request, context in try catalog.providers(request, context: context, stats: recorder.stats) }
+        DashboardRoutes().register(on: router)
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger

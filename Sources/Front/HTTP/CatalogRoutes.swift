@@ -52,6 +52,43 @@ struct CatalogRoutes: Sendable {
         var data: [CatalogEntry]
     }
 
+    struct ProviderEntry: Encodable {
+        var name: String
+        var display_name: String
+        var colour: String
+        var dialect: String
+        var state: String
+        var reason: String?
+        var restarts: Int
+        var key: String
+        var usable: Bool
+        var models: Int
+        var traffic: ProviderStats.Summary
+        var limits: RateStatus?
+    }
+
+    /// `GET /api/providers`: each provider's worker state, traffic and rate-limit budget (never a key).
+    func providers(_ request: Request, context: some RequestContext, stats: ProviderStats) throws -> Response {
+        let entries = supervisor.orderedSlots.map { slot in
+            let snapshot = slot.snapshot
+            let config = slot.config
+            let key: String
+            if config.key == .none {
+                key = "not needed"
+            } else if let status = snapshot.status {
+                key = status.keyPresent ? "present" : "missing"
+            } else {
+                key = "unknown"
+            }
+            return ProviderEntry(
+                name: config.name, display_name: config.displayName, colour: config.colour, dialect: config.dialect.rawValue,
+                state: snapshot.label, reason: snapshot.reason, restarts: snapshot.restarts, key: key, usable: isUsable(slot),
+                models: config.models.count, traffic: stats.summary(provider: config.name), limits: snapshot.connection?.currentRateStatus
+            )
+        }
+        return try StatusRoutes.json(["providers": entries], status: .ok)
+    }
+
     /// The `id` is everything after `/v1/models/`: model ids contain slashes.
     func model(_ request: Request, context: some RequestContext) throws -> Response {
         let id = String(request.uri.path.dropFirst("/v1/models/".count))
@@ -86,7 +123,7 @@ struct CatalogRoutes: Sendable {
         )
     }
 
-    private func isUsable(_ slot: WorkerSlot) -> Bool {
+    func isUsable(_ slot: WorkerSlot) -> Bool {
         let snapshot = slot.snapshot
         guard snapshot.connection != nil, let status = snapshot.status else { return false }
         return status.keyPresent || slot.config.key == .none

@@ -13,6 +13,7 @@ final class UsageRecorder: Service, Sendable {
     let store: UsageStore?
     private let pricing: Pricing
     let metrics: GatewayMetrics
+    let stats = ProviderStats()
     private let logger: Logger
     private let interval: Double
     private let retention: Double
@@ -49,6 +50,7 @@ final class UsageRecorder: Service, Sendable {
             latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts, fallback: attempts > 1 && route != nil
         )
         metrics.recorded(record)
+        stats.record(provider: provider, latency: record.latency, timeToFirstByte: record.timeToFirstByte, status: status)
         logger.info("request", metadata: [
             "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
             "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
