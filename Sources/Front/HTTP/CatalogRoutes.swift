@@ -142,6 +142,10 @@ struct CatalogRoutes: Sendable {
                 reason = "no API key: \(status.keyProblem ?? provider.key.instructions)"
             }
             for model in provider.models {
+                var reason = reason
+                if reason == nil, snapshot.connection?.isRateLimited(model: model.id) == true {
+                    reason = "rate-limited: no budget left right now"
+                }
                 entries.append(CatalogEntry(
                     id: "\(provider.name)/\(model.id)", provider: provider.name, provider_name: provider.displayName,
                     model: model.id, colour: provider.colour, dialect: provider.dialect.rawValue,
