@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import Shared
+import Synchronization
 
 /// The gateway's Prometheus metrics (`GET /metrics`), kept in one swift-prometheus registry owned by
 /// the gateway (no process-wide metrics bootstrap): requests, errors by kind, latency and time to first
@@ -10,40 +11,67 @@ final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private static let buckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { .milliseconds(Int64($0 * 1000)) }
 
+    /// The metrics one (provider, model, status) updates per request, looked up once and kept:
+    /// the registry's own lookup (a lock and a hash of every label) is not for the hot path.
+    private struct Handles: Sendable {
+        var requests: Counter
+        var duration: DurationHistogram
+        var timeToFirstByte: DurationHistogram
+        var promptTokens: Counter
+        var completionTokens: Counter
+        var cost: Counter
+    }
+
+    private let handles = Mutex<[String: Handles]>([:])
+
+    private func handles(provider: String, model: String, status: Int) -> Handles {
+        let key = "\(provider)\u{0}\(model)\u{0}\(status)"
+        if let found = handles.withLock({ $0[key] }) { return found }
+        let labels = [("provider", provider), ("model", model)]
+        let made = Handles(
+            requests: registry.makeCounter(
+                descriptor: .init(namespace: "orchestra", metricName: "requests", unitName: "total", helpText: "Requests answered, by status"),
+                labels: labels + [("status", String(status))]
+            ),
+            duration: registry.makeDurationHistogram(
+                descriptor: .init(namespace: "orchestra", metricName: "request_duration", unitName: "seconds", helpText: "Time to the last byte"),
+                labels: labels, buckets: Self.buckets
+            ),
+            timeToFirstByte: registry.makeDurationHistogram(
+                descriptor: .init(namespace: "orchestra", metricName: "time_to_first_byte", unitName: "seconds", helpText: "Time to the answer's first byte"),
+                labels: labels, buckets: Self.buckets
+            ),
+            promptTokens: registry.makeCounter(
+                descriptor: .init(namespace: "orchestra", metricName: "tokens", unitName: "total", helpText: "Tokens used"),
+                labels: labels + [("kind", "prompt")]
+            ),
+            completionTokens: registry.makeCounter(
+                descriptor: .init(namespace: "orchestra", metricName: "tokens", unitName: "total", helpText: "Tokens used"),
+                labels: labels + [("kind", "completion")]
+            ),
+            cost: registry.makeCounter(
+                descriptor: .init(namespace: "orchestra", metricName: "cost", unitName: "usd_total", helpText: "Cost in US dollars (priced models only)"),
+                labels: labels
+            )
+        )
+        handles.withLock { $0[key] = made }
+        return made
+    }
+
     func recorded(_ record: UsageRecord) {
-        let labels = [("provider", record.provider), ("model", record.model)]
-        registry.makeCounter(
-            descriptor: .init(namespace: "orchestra", metricName: "requests", unitName: "total", helpText: "Requests answered, by status"),
-            labels: labels + [("status", String(record.status))]
-        ).increment()
+        let metrics = handles(provider: record.provider, model: record.model, status: record.status)
+        metrics.requests.increment()
         if record.status >= 400 {
             registry.makeCounter(
                 descriptor: .init(namespace: "orchestra", metricName: "errors", unitName: "total", helpText: "Failed requests, by kind"),
-                labels: labels + [("kind", Self.kind(record.status))]
+                labels: [("provider", record.provider), ("model", record.model), ("kind", Self.kind(record.status))]
             ).increment()
         }
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "orchestra", metricName: "request_duration", unitName: "seconds", helpText: "Time to the last byte"),
-            labels: labels, buckets: Self.buckets
-        ).recordSeconds(record.latency)
-        if let ttfb = record.timeToFirstByte {
-            registry.makeDurationHistogram(
-                descriptor: .init(namespace: "orchestra", metricName: "time_to_first_byte", unitName: "seconds", helpText: "Time to the answer's first byte"),
-                labels: labels, buckets: Self.buckets
-            ).recordSeconds(ttfb)
-        }
-        for (kind, count) in [("prompt", record.usage.promptTokens), ("completion", record.usage.completionTokens)] where count > 0 {
-            registry.makeCounter(
-                descriptor: .init(namespace: "orchestra", metricName: "tokens", unitName: "total", helpText: "Tokens used"),
-                labels: labels + [("kind", kind)]
-            ).increment(by: Int64(count))
-        }
-        if let cost = record.cost, cost > 0 {
-            registry.makeCounter(
-                descriptor: .init(namespace: "orchestra", metricName: "cost", unitName: "usd_total", helpText: "Cost in US dollars (priced models only)"),
-                labels: labels
-            ).increment(by: cost)
-        }
+        metrics.duration.recordSeconds(record.latency)
+        if let ttfb = record.timeToFirstByte { metrics.timeToFirstByte.recordSeconds(ttfb) }
+        if record.usage.promptTokens > 0 { metrics.promptTokens.increment(by: Int64(record.usage.promptTokens)) }
+        if record.usage.completionTokens > 0 { metrics.completionTokens.increment(by: Int64(record.usage.completionTokens)) }
+        if let cost = record.cost, cost > 0 { metrics.cost.increment(by: cost) }
     }
 
     /// Worker state, read when scraped.

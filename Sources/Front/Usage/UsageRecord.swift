@@ -24,10 +24,21 @@ struct UsageRecord: Sendable {
 /// Prices tokens with the catalog's (or config's) prices per million tokens.
 struct Pricing: Sendable {
     let config: GatewayConfig
+    /// `provider/model` → model, looked up once per request.
+    private let models: [String: ModelInfo]
+
+    init(config: GatewayConfig) {
+        self.config = config
+        var models: [String: ModelInfo] = [:]
+        for provider in config.providers {
+            for model in provider.models { models["\(provider.name)/\(model.id)"] = model }
+        }
+        self.models = models
+    }
 
     /// `nil` when the model's input or output price is unknown.
     func cost(provider: String, model: String, usage: UsageReport) -> Double? {
-        guard let info = config.provider(named: provider)?.model(model), let input = info.inputPrice, let output = info.outputPrice else {
+        guard let info = models["\(provider)/\(model)"], let input = info.inputPrice, let output = info.outputPrice else {
             return nil
         }
         let cached = min(usage.cachedTokens, usage.promptTokens)

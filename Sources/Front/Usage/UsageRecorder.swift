@@ -54,7 +54,7 @@ final class UsageRecorder: Service, Sendable {
         logger.info("request", metadata: [
             "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
             "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
-            "cost_usd": "\(record.cost.map { String(format: "%.6f", $0) } ?? "unknown")",
+            "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
             "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
         ])
         buffer.withLock { $0.append(record) }

@@ -57,33 +57,69 @@ final class UsageStore: Sendable {
         return migrator
     }
 
+    /// One rollup row's worth of records: totals are summed in memory per batch, so a batch of
+    /// thousands of requests to a few models updates a few rollup rows, not thousands.
+    private struct Totals {
+        var requests = 0, errors = 0, prompt = 0, completion = 0, reasoning = 0, cached = 0, estimated = 0, unpriced = 0
+        var cost = 0.0, referenceCost = 0.0, latency = 0.0
+
+        mutating func add(_ record: UsageRecord) {
+            requests += 1
+            if record.status >= 400 { errors += 1 }
+            prompt += record.usage.promptTokens
+            completion += record.usage.completionTokens
+            reasoning += record.usage.reasoningTokens
+            cached += record.usage.cachedTokens
+            if record.usage.estimated { estimated += 1 }
+            if record.cost == nil && record.status < 400 { unpriced += 1 }
+            cost += record.cost ?? 0
+            referenceCost += record.referenceCost ?? 0
+            latency += record.latency
+        }
+    }
+
+    private struct RollupKey: Hashable {
+        var bucket: Int
+        var provider: String
+        var model: String
+        var client: String
+    }
+
     /// Writes a batch of records and folds them into the totals, in one transaction.
     func insert(_ records: [UsageRecord]) throws {
         guard !records.isEmpty else { return }
+        var rollups: [(table: String, totals: [RollupKey: Totals])] = []
+        for (table, width) in [("usage_hourly", 3600.0), ("usage_daily", 86400.0)] {
+            var totals: [RollupKey: Totals] = [:]
+            for record in records {
+                let key = RollupKey(bucket: Int((record.time / width).rounded(.down) * width), provider: record.provider, model: record.model, client: record.client)
+                totals[key, default: Totals()].add(record)
+            }
+            rollups.append((table, totals))
+        }
         try pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
+                    completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
+                    attempts, fallback)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for record in records {
                 let usage = record.usage
-                try db.execute(
-                    sql: """
-                        INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
-                            completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
-                            attempts, fallback)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.time, record.requestID, record.client, record.route, record.provider, record.model, record.endpoint,
-                        record.status, usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
-                        usage.estimated, record.cost, record.referenceCost, record.latency, record.timeToFirstByte,
-                        record.attempts, record.fallback,
-                    ]
-                )
-                for (table, width) in [("usage_hourly", 3600.0), ("usage_daily", 86400.0)] {
-                    let bucket = Int((record.time / width).rounded(.down) * width)
+                try statement.execute(arguments: [
+                    record.time, record.requestID, record.client, record.route, record.provider, record.model, record.endpoint,
+                    record.status, usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
+                    usage.estimated, record.cost, record.referenceCost, record.latency, record.timeToFirstByte,
+                    record.attempts, record.fallback,
+                ])
+            }
+            for (table, totals) in rollups {
+                for (key, sum) in totals {
                     try db.execute(
                         sql: """
-                            INSERT INTO \(table) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO \(table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (bucket, provider, model, client) DO UPDATE SET
-                                requests = requests + 1, errors = errors + excluded.errors,
+                                requests = requests + excluded.requests, errors = errors + excluded.errors,
                                 prompt_tokens = prompt_tokens + excluded.prompt_tokens,
                                 completion_tokens = completion_tokens + excluded.completion_tokens,
                                 reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
@@ -92,10 +128,8 @@ final class UsageStore: Sendable {
                                 reference_cost = reference_cost + excluded.reference_cost, latency_sum = latency_sum + excluded.latency_sum
                             """,
                         arguments: [
-                            bucket, record.provider, record.model, record.client, record.status >= 400 ? 1 : 0,
-                            usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
-                            usage.estimated ? 1 : 0, record.cost ?? 0, record.cost == nil && record.status < 400 ? 1 : 0,
-                            record.referenceCost ?? 0, record.latency,
+                            key.bucket, key.provider, key.model, key.client, sum.requests, sum.errors, sum.prompt, sum.completion,
+                            sum.reasoning, sum.cached, sum.estimated, sum.cost, sum.unpriced, sum.referenceCost, sum.latency,
                         ]
                     )
                 }

@@ -79,9 +79,14 @@ extension WorkerFrame {
             buffer.writeInteger(UInt32(0))
             buffer.writeBytes(try! JSONEncoder().encode(status))
         case .usage(let id, let report):
+            // Once per answer: five integers, not JSON.
             buffer.writeInteger(Kind.usage.rawValue)
             buffer.writeInteger(id)
-            buffer.writeBytes(try! JSONEncoder().encode(report))
+            buffer.writeInteger(UInt32(clamping: report.promptTokens))
+            buffer.writeInteger(UInt32(clamping: report.completionTokens))
+            buffer.writeInteger(UInt32(clamping: report.reasoningTokens))
+            buffer.writeInteger(UInt32(clamping: report.cachedTokens))
+            buffer.writeInteger(UInt8(report.estimated ? 1 : 0))
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start), at: lengthIndex)
     }
@@ -99,7 +104,14 @@ extension WorkerFrame {
         case .rateStatus:
             return .rateStatus(try decodeJSON(RateStatus.self, from: payload))
         case .usage:
-            return .usage(id: id, try decodeJSON(UsageReport.self, from: payload))
+            guard let prompt: UInt32 = payload.readInteger(), let completion: UInt32 = payload.readInteger(),
+                let reasoning: UInt32 = payload.readInteger(), let cached: UInt32 = payload.readInteger(),
+                let estimated: UInt8 = payload.readInteger()
+            else { throw FrameDecodingError("malformed usage frame") }
+            return .usage(id: id, UsageReport(
+                promptTokens: Int(prompt), completionTokens: Int(completion), reasoningTokens: Int(reasoning),
+                cachedTokens: Int(cached), estimated: estimated == 1
+            ))
         case .request:
             guard let rawEndpoint: UInt8 = payload.readInteger(), let endpoint = Endpoint(rawValue: rawEndpoint),
                 let stream: UInt8 = payload.readInteger(), let model = payload.readLengthPrefixedString(),

@@ -154,9 +154,23 @@ public enum OpenAIIdentifiers {
     public static func completion() -> String { "chatcmpl-" + random(24) }
     public static func toolCall() -> String { "call_" + random(24) }
 
+    /// `count` characters of `[A-Za-z0-9]` from two 64-bit random numbers: a request id must be unique,
+    /// not secret, and one system random call per character cost a syscall each on the hot path.
     public static func random(_ count: Int) -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+        var state = (generator.next() as UInt64, generator.next() as UInt64)
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            // xorshift128+: cheap and well spread, seeded from the system's generator.
+            var s1 = state.0
+            let s0 = state.1
+            state.0 = s0
+            s1 ^= s1 << 23
+            state.1 = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26)
+            out.append(alphabet[Int((state.1 &+ s0) % UInt64(alphabet.count))])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

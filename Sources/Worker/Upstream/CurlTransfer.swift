@@ -131,7 +131,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func finishing(_ payload: [UInt8]) -> [UInt8] {
         eventsOut += 1
         bytesOut += payload.count
-        if payload.firstRange(of: Self.usageKey) != nil, let found = UsageExtractor.usage(in: payload) {
+        if ByteSearch.contains(Self.usageKey, in: payload), let found = UsageExtractor.usage(in: payload) {
             usage = found
         }
         guard let responseModel else { return payload }

@@ -29,7 +29,7 @@ struct OpenAIAnswerQuirks {
     static let none = OpenAIAnswerQuirks(reasoningField: nil, contentBlocks: false, reasoning: nil)
 
     private func needsRewrite(_ data: [UInt8]) -> Bool {
-        patterns.contains { data.firstRange(of: $0) != nil }
+        patterns.contains { ByteSearch.contains($0, in: data) }
     }
 
     /// One stream event's JSON, rewritten if needed. Most events contain none of the patterns and
@@ -40,7 +40,7 @@ struct OpenAIAnswerQuirks {
             data = normalised(data, container: "delta")
         }
         if reasoning != nil,
-           data.firstRange(of: Self.reasoningContentKey) != nil || data.firstRange(of: Self.toolCallsKey) != nil,
+           ByteSearch.contains(Self.reasoningContentKey, in: data) || ByteSearch.contains(Self.toolCallsKey, in: data),
            let chunk = try? JSONDecoder().decode(ChunkProbe.self, from: Data(data)) {
             for choice in chunk.choices ?? [] where (choice.index ?? 0) == 0 {
                 streamedReasoning += choice.delta?.reasoning_content ?? ""
