@@ -82,7 +82,7 @@ struct CatalogRoutes: Sendable {
             }
             return ProviderEntry(
                 name: config.name, display_name: config.displayName, colour: config.colour, dialect: config.dialect.rawValue,
-                state: snapshot.label, reason: snapshot.reason, restarts: snapshot.restarts, key: key, usable: isUsable(slot),
+                state: snapshot.label, reason: snapshot.reason, restarts: snapshot.restarts, key: key, usable: slot.canAnswer,
                 models: config.models.count, traffic: stats.summary(provider: config.name), limits: snapshot.connection?.currentRateStatus
             )
         }
@@ -113,7 +113,7 @@ struct CatalogRoutes: Sendable {
         }
         let host = request.head.authority ?? "127.0.0.1:\(supervisor.config.server.port)"
         var entries: [ContinueConfig.Entry] = []
-        for slot in supervisor.orderedSlots where isUsable(slot) {
+        for slot in supervisor.orderedSlots where slot.canAnswer {
             entries += slot.config.models.map { ContinueConfig.Entry(provider: slot.config, model: $0) }
         }
         let yaml = ContinueConfig(baseURL: "http://\(host)", keyReference: keyRef, entries: entries).render()
@@ -121,12 +121,6 @@ struct CatalogRoutes: Sendable {
             status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: yaml))
         )
-    }
-
-    func isUsable(_ slot: WorkerSlot) -> Bool {
-        let snapshot = slot.snapshot
-        guard snapshot.connection != nil, let status = snapshot.status else { return false }
-        return status.keyPresent || slot.config.key == .none
     }
 
     /// Every model of every enabled provider, in catalog order.

@@ -23,10 +23,8 @@ struct ProviderRouter: Sendable {
 
     /// Enabled, with a ready worker that has its key.
     func isUsable(_ name: String) -> Bool {
-        guard let provider = supervisor.config.provider(named: name), provider.enabled, let slot = supervisor.slot(for: name) else { return false }
-        let snapshot = slot.snapshot
-        guard snapshot.connection != nil, let status = snapshot.status else { return false }
-        return status.keyPresent || provider.key == .none
+        guard let provider = supervisor.config.provider(named: name), provider.enabled else { return false }
+        return supervisor.slot(for: name)?.canAnswer ?? false
     }
 
     func route(model id: String) async throws(GatewayError) -> Target {

@@ -52,8 +52,7 @@ struct StatusRoutes: Sendable {
         var data: [ModelList.Model] = []
         let created = Int(Date().timeIntervalSince1970)
         for slot in supervisor.orderedSlots {
-            let snapshot = slot.snapshot
-            guard snapshot.connection != nil, let status = snapshot.status, status.keyPresent || slot.config.key == .none else { continue }
+            guard slot.canAnswer else { continue }
             for model in slot.config.models {
                 data.append(.init(id: "\(slot.config.name)/\(model.id)", created: created, owned_by: slot.config.name))
             }

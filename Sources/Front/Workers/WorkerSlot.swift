@@ -291,3 +291,12 @@ final class WorkerSlot: Sendable {
         }
     }
 }
+
+extension WorkerSlot {
+    /// The worker is connected and has its key (or needs none): a request would be served now.
+    var canAnswer: Bool {
+        let snapshot = snapshot
+        guard snapshot.connection != nil, let status = snapshot.status else { return false }
+        return status.keyPresent || config.key == .none
+    }
+}
