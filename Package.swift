@@ -5,8 +5,8 @@ let package = Package(
     name: "Orchestra",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "orchestra", targets: ["Front"]),
-        .executable(name: "orchestra-worker", targets: ["Worker"]),
+        .executable(name: "orchestra", targets: ["orchestra"]),
+        .executable(name: "orchestra-worker", targets: ["orchestra-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,8 +48,9 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),
-        .executableTarget(
-            name: "Front",
+        // The front as a library, so its logic is unit-tested without starting processes.
+        .target(
+            name: "OrchestraFront",
             dependencies: [
                 "Shared", "CProcessShims", "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,20 +69,39 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            path: "Sources/Front"
         ),
-        .executableTarget(
-            name: "Worker",
+        .target(
+            name: "OrchestraWorker",
             dependencies: [
                 "Shared", "CProcessShims", "CCurlShims", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            path: "Sources/Worker"
+        ),
+        // The two binaries: one-file mains over the libraries.
+        .executableTarget(name: "orchestra", dependencies: ["OrchestraFront"], path: "Sources/orchestra"),
+        .executableTarget(name: "orchestra-worker", dependencies: ["OrchestraWorker"], path: "Sources/orchestra-worker"),
+        // Unit tests: no process, no socket, no sleep; time is a number.
+        .testTarget(
+            name: "SharedTests",
+            dependencies: ["Shared", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
-            name: "OrchestraTests",
+            name: "FrontTests",
+            dependencies: ["OrchestraFront", "Shared", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: ["OrchestraWorker", "Shared", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // End to end: the real binaries, fake upstreams on 127.0.0.1, HTTP in between.
+        .testTarget(
+            name: "EndToEndTests",
             dependencies: [
                 "Shared", "CCurlShims", "CCurl",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -26,6 +26,7 @@ struct Gateway {
         let metrics = GatewayMetrics()
         let recorder = UsageRecorder(config: config, metrics: metrics, logger: logger)
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
+        let answers = AnswerPath(dispatcher: dispatcher, counters: counters, recorder: recorder)
 
         let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
         let router = Router()
@@ -35,13 +36,11 @@ struct Gateway {
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
             ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
         ] {
-            let route = ProxyRoute(
-                endpoint: endpoint, dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters, recorder: recorder
-            )
+            let route = ProxyRoute(endpoint: endpoint, path: answers, maxBodyBytes: config.server.maxBodyBytes)
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
-        let messages = MessagesRoute(dispatcher: dispatcher, maxBodyBytes: config.server.maxBodyBytes, counters: counters, recorder: recorder)
+        let messages = MessagesRoute(path: answers, maxBodyBytes: config.server.maxBodyBytes)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         let catalog = CatalogRoutes(supervisor: supervisor)

@@ -8,8 +8,8 @@ import Shared
 ///
 /// It connects to the socket the front listens on, learns its provider from the first frame, reads
 /// that provider's key itself, and serves requests until the front goes away.
-struct WorkerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct WorkerCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "orchestra-worker",
         abstract: "Serves one provider for the Orchestra front (started by `orchestra serve`)."
     )
@@ -23,7 +23,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "File descriptor holding this provider's key, passed by the front.")
     var keyFD: Int32?
 
-    func run() throws {
+    public init() {}
+
+    public func run() throws {
         // Die with the front even if it is killed without a chance to clean up.
         _ = orchestra_set_parent_death_signal(SIGTERM)
         signal(SIGPIPE, SIG_IGN)

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -36,6 +37,10 @@ database = "{workdir}/usage.sqlite"
 flush_interval = 0.2
 [providers.codestral]
 enabled = false
+[providers.windowed]
+base_url = "http://127.0.0.1:9/v1"
+[providers.windowed.limits]
+rpm = 50
 """)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
@@ -131,6 +136,19 @@ def test_killed_worker_turns_restarting_then_ready(dashboard_gateway, browser):
     seen = browser.evaluate(state)
     browser.wait_for(f"{state}.startsWith('ready')", timeout=20)
     assert not seen.startswith("ready"), seen
+
+
+def test_provider_with_a_request_window_shows_requests_left(dashboard_gateway, browser):
+    # A request spends some of the window (the upstream address refuses at once, which still counts).
+    request = urllib.request.Request(dashboard_gateway + "/v1/chat/completions", method="POST",
+                                     headers={"Content-Type": "application/json"},
+                                     data=b'{"model":"windowed/any","messages":[{"role":"user","content":"hi"}]}')
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request).read()
+    assert refused.value.code == 502
+    browser.evaluate("document.querySelector('nav a[data-tab=providers]').click()")
+    browser.wait_for("/^[0-9]+ left/.test(document.querySelector('tr[data-provider=windowed] td:nth-child(9)').textContent)",
+                     timeout=10)
 
 
 def test_no_console_errors(browser):

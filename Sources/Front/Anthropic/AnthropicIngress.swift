@@ -14,7 +14,7 @@ enum AnthropicIngress {
             case "user": messages += try userMessages(message.content, index: index)
             case "assistant": messages.append(try assistantMessage(message.content, index: index))
             default:
-                throw .invalidRequest("messages.\(index).role must be user or assistant, not '\(message.role)'.", code: "invalid_role", param: "messages.\(index).role")
+                throw .invalidRequest("messages.\(index).role must be user or assistant, not '\(message.role)'.", code: .invalidRole, param: "messages.\(index).role")
             }
         }
         var body: [String: JSONValue] = [
@@ -45,7 +45,7 @@ enum AnthropicIngress {
             case "tool":
                 body["tool_choice"] = .object(["type": "function", "function": .object(["name": .string(choice.name ?? "")])])
             default:
-                throw .invalidRequest("tool_choice.type '\(choice.type)' is not known.", code: "invalid_value", param: "tool_choice")
+                throw .invalidRequest("tool_choice.type '\(choice.type)' is not known.", code: .invalidValue, param: "tool_choice")
             }
             if choice.disable_parallel_tool_use == true { body["parallel_tool_calls"] = .bool(false) }
         }
@@ -68,7 +68,7 @@ enum AnthropicIngress {
                 if block.is_error == true { text = "Error: " + text }
                 results.append(.object(["role": "tool", "tool_call_id": .string(block.tool_use_id ?? ""), "content": .string(text)]))
             default:
-                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: "unsupported_content", param: "messages.\(index).content")
+                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent, param: "messages.\(index).content")
             }
         }
         guard !parts.isEmpty else { return results }
@@ -94,7 +94,7 @@ enum AnthropicIngress {
                     "function": .object(["name": .string(block.name ?? ""), "arguments": .string(arguments)]),
                 ]))
             default:
-                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: "unsupported_content", param: "messages.\(index).content")
+                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent, param: "messages.\(index).content")
             }
         }
         var message: [String: JSONValue] = ["role": "assistant", "content": text.isEmpty ? .null : .string(text)]
@@ -110,7 +110,7 @@ enum AnthropicIngress {
         case "url":
             return block.source?.url ?? ""
         default:
-            throw .invalidRequest("messages.\(index): image source must be base64 or url.", code: "unsupported_content", param: "messages.\(index).content")
+            throw .invalidRequest("messages.\(index): image source must be base64 or url.", code: .unsupportedContent, param: "messages.\(index).content")
         }
     }
 
@@ -118,7 +118,7 @@ enum AnthropicIngress {
         guard tool.type == nil || tool.type == "custom", let schema = tool.input_schema else {
             throw .invalidRequest(
                 "tools.\(index): Anthropic server tools ('\(tool.type ?? "")') run only on Anthropic; give a custom tool with input_schema.",
-                code: "unsupported_tool", param: "tools.\(index)"
+                code: .unsupportedTool, param: "tools.\(index)"
             )
         }
         var function: [String: JSONValue] = ["name": .string(tool.name), "parameters": schema]

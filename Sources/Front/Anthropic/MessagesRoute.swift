@@ -9,58 +9,17 @@ import Shared
 /// `provider/model` prefix. The request becomes an OpenAI chat request for the provider's worker;
 /// the answer is written back in Anthropic's shape.
 struct MessagesRoute: Sendable {
-    let dispatcher: RequestDispatcher
+    let path: AnswerPath
     let maxBodyBytes: Int
-    let counters: RequestCounters
-    let recorder: UsageRecorder
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
-        counters.received()
-        var streaming = false
-        defer { if !streaming { counters.finished() } }
-        let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
-        let chat = try AnthropicIngress.chatBody(anthropic)
-        let stream = anthropic.stream ?? false
-        var ledger = RequestLedger(recorder: recorder, endpoint: .chatCompletions, model: anthropic.model)
-        let dispatched: RequestDispatcher.Dispatched
-        do {
-            dispatched = try await dispatcher.dispatch(model: anthropic.model, endpoint: .chatCompletions, stream: stream, body: ByteBuffer(bytes: chat))
-        } catch let error as GatewayError {
-            throw ledger.failed(error)
-        }
-        ledger.answered(by: dispatched)
-        let (head, events, id, target) = (dispatched.head, dispatched.events, dispatched.id, dispatched.target)
-        var pending = dispatched.pending[...]
-        var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
-        headers[HTTPField.Name("x-request-id")!] = ledger.requestID
-        if head.streaming {
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            streaming = true
-            let relay = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: AnthropicStreamEncoding(model: anthropic.model))
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                defer { counters.finished() }
-                try await relay.run(&writer)
-            })
-        }
-        var body: [UInt8] = []
-        var usage: UsageReport?
-        while true {
-            for event in pending {
-                switch event {
-                case .chunk(let bytes): body += bytes.readableBytesView
-                case .usage(let report): usage = report
-                case .end:
-                    ledger.finish(status: 200, usage: usage)
-                    headers[.contentType] = "application/json"
-                    let message = try AnthropicAnswers.message(fromChat: body, model: anthropic.model)
-                    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: message)))
-                case .failure(let error): throw ledger.failed(error)
-                case .head: break
-                }
-            }
-            pending = await events.next()[...]
-            if pending.isEmpty { throw GatewayError.workerLost(target.provider) }
+        try await path.counted {
+            let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
+            let chat = try AnthropicIngress.chatBody(anthropic)
+            return try await path.answer(
+                model: anthropic.model, endpoint: .chatCompletions, stream: anthropic.stream ?? false, body: ByteBuffer(bytes: chat),
+                encoding: AnthropicClientEncoding(model: anthropic.model)
+            )
         }
     }
 

@@ -2,14 +2,15 @@ import ArgumentParser
 import Shared
 
 /// `orchestra`: the gateway's command line.
-@main
-struct OrchestraCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct OrchestraCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "orchestra",
         abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
         subcommands: [ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self],
         defaultSubcommand: ServeCommand.self
     )
+
+    public init() {}
 }
 
 /// Options shared by commands that read the configuration.

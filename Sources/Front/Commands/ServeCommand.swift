@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // The front's threads share a few hot structures; more malloc arenas than that only add RSS.
         orchestra_limit_malloc_arenas(2)
-        var config: Shared.GatewayConfig
+        var config: GatewayConfig
         do {
             config = try ConfigLoader.load(path: options.config)
         } catch {

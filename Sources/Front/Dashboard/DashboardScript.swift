@@ -99,7 +99,7 @@ async function loadProviders() {
   $("#provider-table tbody").innerHTML = state.providers.map((p) => `
     <tr data-provider="${escape(p.name)}">
       <td><span style="color:${escape(p.colour)}">●</span> ${escape(p.display_name)}</td>
-      <td class="state state-${escape(p.state)}">${escape(p.state)}${p.reason ? " — " + escape(p.reason) : ""}</td>
+      <td class="state state-${escape(p.state)}">${escape(p.state)}${p.unavailable_reason ?? p.reason ? " — " + escape(p.unavailable_reason ?? p.reason) : ""}</td>
       <td>${p.restarts}</td><td>${escape(p.key)}</td><td>${p.traffic.requests_per_minute}</td>
       <td>${ms(p.traffic.latency_p50)}</td><td>${ms(p.traffic.latency_p95)}</td><td>${ms(p.traffic.ttfb_p50)}</td>
       <td>${p.limits ? (p.limits.requests_left ?? "∞") + " left" + (p.limits.queued ? `, ${p.limits.queued} queued` : "") : "-"}</td>

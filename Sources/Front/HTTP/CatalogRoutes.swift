@@ -52,38 +52,37 @@ struct CatalogRoutes: Sendable {
         var data: [CatalogEntry]
     }
 
+    /// One provider for the dashboard: who it is and its traffic, with its `Availability` fields beside.
     struct ProviderEntry: Encodable {
         var name: String
         var display_name: String
         var colour: String
         var dialect: String
-        var state: String
-        var reason: String?
-        var restarts: Int
-        var key: String
-        var usable: Bool
         var models: Int
         var traffic: ProviderStats.Summary
-        var limits: RateStatus?
+        var availability: Availability
+
+        private enum CodingKeys: String, CodingKey { case name, display_name, colour, dialect, models, traffic }
+
+        func encode(to encoder: any Encoder) throws {
+            try availability.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(display_name, forKey: .display_name)
+            try container.encode(colour, forKey: .colour)
+            try container.encode(dialect, forKey: .dialect)
+            try container.encode(models, forKey: .models)
+            try container.encode(traffic, forKey: .traffic)
+        }
     }
 
     /// `GET /api/providers`: each provider's worker state, traffic and rate-limit budget (never a key).
     func providers(_ request: Request, context: some RequestContext, stats: ProviderStats) throws -> Response {
         let entries = supervisor.orderedSlots.map { slot in
-            let snapshot = slot.snapshot
             let config = slot.config
-            let key: String
-            if config.key == .none {
-                key = "not needed"
-            } else if let status = snapshot.status {
-                key = status.keyPresent ? "present" : "missing"
-            } else {
-                key = "unknown"
-            }
             return ProviderEntry(
                 name: config.name, display_name: config.displayName, colour: config.colour, dialect: config.dialect.rawValue,
-                state: snapshot.label, reason: snapshot.reason, restarts: snapshot.restarts, key: key, usable: slot.canAnswer,
-                models: config.models.count, traffic: stats.summary(provider: config.name), limits: snapshot.connection?.currentRateStatus
+                models: config.models.count, traffic: stats.summary(provider: config.name), availability: slot.availability
             )
         }
         return try StatusRoutes.json(["providers": entries], status: .ok)
@@ -109,11 +108,11 @@ struct CatalogRoutes: Sendable {
     func continueConfig(_ request: Request, context: some RequestContext) throws -> Response {
         let keyRef = request.uri.queryParameters.get("key_ref")
         if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-            throw GatewayError.invalidRequest("key_ref takes a secret name of letters, digits and '_'.", code: "invalid_value", param: "key_ref")
+            throw GatewayError.invalidRequest("key_ref takes a secret name of letters, digits and '_'.", code: .invalidValue, param: "key_ref")
         }
         let host = request.head.authority ?? "127.0.0.1:\(supervisor.config.server.port)"
         var entries: [ContinueConfig.Entry] = []
-        for slot in supervisor.orderedSlots where slot.canAnswer {
+        for slot in supervisor.orderedSlots where slot.availability.usable {
             entries += slot.config.models.map { ContinueConfig.Entry(provider: slot.config, model: $0) }
         }
         let yaml = ContinueConfig(baseURL: "http://\(host)", keyReference: keyRef, entries: entries).render()
@@ -128,25 +127,16 @@ struct CatalogRoutes: Sendable {
         var entries: [CatalogEntry] = []
         for slot in supervisor.orderedSlots {
             let provider = slot.config
-            let snapshot = slot.snapshot
-            var reason: String?
-            if snapshot.connection == nil {
-                reason = "worker \(snapshot.label)" + (snapshot.reason.map { ": \($0)" } ?? "")
-            } else if let status = snapshot.status, !status.keyPresent, provider.key != .none {
-                reason = "no API key: \(status.keyProblem ?? provider.key.instructions)"
-            }
+            let availability = slot.availability
             for model in provider.models {
-                var reason = reason
-                if reason == nil, snapshot.connection?.isRateLimited(model: model.id) == true {
-                    reason = "rate-limited: no budget left right now"
-                }
+                let reason = availability.unavailableReason(model: model.id)
                 entries.append(CatalogEntry(
                     id: "\(provider.name)/\(model.id)", provider: provider.name, provider_name: provider.displayName,
                     model: model.id, colour: provider.colour, dialect: provider.dialect.rawValue,
                     context_length: model.contextLength, max_output: model.maxOutput,
                     capabilities: .init(tools: model.tools, vision: model.vision, reasoning: model.reasoning, fim: model.fim, embedding: model.embedding),
                     pricing: .init(input: model.inputPrice, output: model.outputPrice),
-                    available: reason == nil, provider_state: snapshot.label, unavailable_reason: reason
+                    available: reason == nil, provider_state: availability.state, unavailable_reason: reason
                 ))
             }
         }

@@ -48,15 +48,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case is NIOTooManyBytesError:
             return .bodyTooLarge(limit: maxBodyBytes)
         case let error as HTTPError:
-            let code = error.status.code
             let message = error.body ?? "\(error.status.reasonPhrase) (\(request.method) \(request.uri.path))"
-            return GatewayError(
-                status: code, type: code >= 500 ? "server_error" : "invalid_request_error",
-                code: code == 404 ? "not_found" : nil, message: message
-            )
+            return GatewayError(.http(status: error.status.code), message: message)
         default:
             context.logger.error("unexpected error: \(error)")
-            return GatewayError(status: 500, type: "server_error", code: "internal_error", message: "Internal gateway error.")
+            return GatewayError(.internalError, message: "Internal gateway error.")
         }
     }
 }

@@ -19,31 +19,12 @@ struct StatusRoutes: Sendable {
     }
 
     struct Health: Encodable {
-        struct Provider: Encodable {
-            var state: String
-            var key: String?
-            var pid: Int32?
-            var restarts: Int
-            var reason: String?
-            var limits: Limits?
-        }
-
-        /// The worker's rate limiter, as last reported.
-        struct Limits: Encodable {
-            var queued: Int
-            var in_flight: Int
-            var keys: Int
-            var resting_keys: Int
-            var limited_for: Double?
-            var requests_left: Int?
-            var resting_models: [String: Double]
-        }
         struct Requests: Encodable {
             var total: Int
             var in_flight: Int
         }
         var status: String
-        var providers: [String: Provider]
+        var providers: [String: Availability]
         var requests: Requests
     }
 
@@ -52,7 +33,7 @@ struct StatusRoutes: Sendable {
         var data: [ModelList.Model] = []
         let created = Int(Date().timeIntervalSince1970)
         for slot in supervisor.orderedSlots {
-            guard slot.canAnswer else { continue }
+            guard slot.availability.usable else { continue }
             for model in slot.config.models {
                 data.append(.init(id: "\(slot.config.name)/\(model.id)", created: created, owned_by: slot.config.name))
             }
@@ -62,22 +43,13 @@ struct StatusRoutes: Sendable {
 
     /// 200 once every enabled worker is ready, 503 naming what is not.
     func health(_ request: Request, context: some RequestContext) throws -> Response {
-        var providers: [String: Health.Provider] = [:]
+        var providers: [String: Availability] = [:]
         var problems: [String] = []
         for slot in supervisor.orderedSlots {
-            let snapshot = slot.snapshot
-            var entry = Health.Provider(state: snapshot.label, pid: snapshot.pid, restarts: snapshot.restarts, reason: snapshot.reason)
-            if let connection = snapshot.connection, let status = snapshot.status {
-                entry.key = slot.config.key == .none ? "not needed" : (status.keyPresent ? "present" : "missing")
-                let rate = connection.currentRateStatus
-                entry.limits = .init(
-                    queued: rate.queued, in_flight: rate.inFlight, keys: rate.keys, resting_keys: rate.restingKeys,
-                    limited_for: rate.limitedFor, requests_left: rate.requestsLeft, resting_models: rate.restingModels
-                )
-            } else {
-                problems.append("\(slot.config.name) \(snapshot.label)")
-            }
-            providers[slot.config.name] = entry
+            let availability = slot.availability
+            // A worker without its key is up (it answers with a clear 401); one that is not connected is not.
+            if availability.state != "ready" { problems.append("\(slot.config.name) \(availability.state)") }
+            providers[slot.config.name] = availability
         }
         let counts = counters.snapshot
         let health = Health(

@@ -14,40 +14,6 @@ protocol StreamEncoding: Sendable {
     mutating func failure(_ error: GatewayError) -> ByteBuffer
 }
 
-/// OpenAI clients: chunks go out as they are (no copy), then `data: [DONE]`, or a
-/// `data: {"error":…}` event when the upstream fails after the stream began.
-struct OpenAIStreamEncoding: StreamEncoding {
-    func chunk(_ bytes: ByteBuffer) -> (ByteBuffer, failure: GatewayError?) { (bytes, nil) }
-    func end() -> ByteBuffer { SSEFraming.done }
-    func failure(_ error: GatewayError) -> ByteBuffer { SSEFraming.error(error) }
-}
-
-/// Anthropic clients (`/v1/messages`): chunks become Anthropic's named events.
-struct AnthropicStreamEncoding: StreamEncoding {
-    private var parser = SSEParser()
-    private var writer: AnthropicStreamWriter
-
-    init(model: String) {
-        writer = AnthropicStreamWriter(model: model)
-    }
-
-    mutating func chunk(_ bytes: ByteBuffer) -> (ByteBuffer, failure: GatewayError?) {
-        var out: [UInt8] = []
-        for event in parser.feed(bytes.readableBytesView) {
-            guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(event.data)) else { continue }
-            if let body = chunk.error {
-                let error = GatewayError(status: 502, type: body.type ?? "api_error", code: nil, message: body.message ?? "upstream error")
-                return (ByteBuffer(bytes: out + AnthropicStreamWriter.error(error)), error)
-            }
-            out += writer.events(for: chunk)
-        }
-        return (ByteBuffer(bytes: out), nil)
-    }
-
-    mutating func end() -> ByteBuffer { ByteBuffer(bytes: writer.finish()) }
-    func failure(_ error: GatewayError) -> ByteBuffer { ByteBuffer(bytes: AnthropicStreamWriter.error(error)) }
-}
-
 /// Writes a worker's stream to the client in the client's encoding, accounts the request when the
 /// stream ends (cleanly, with an error, or because the client left), and stops the upstream transfer
 /// when the client goes away. A stream always ends.

@@ -118,11 +118,11 @@ final class GatewayLifecycle: Service, Sendable {
         var ready = 0
         var others: [String] = []
         for slot in slots {
-            let snapshot = slot.snapshot
-            if snapshot.connection != nil {
+            let availability = slot.availability
+            if availability.state == "ready" {
                 ready += 1
             } else {
-                others.append("\(slot.config.name) \(snapshot.label) (\(snapshot.restarts))")
+                others.append("\(slot.config.name) \(availability.state) (\(availability.restarts))")
             }
         }
         return "\(slots.count) providers: \(ready) ready" + others.map { ", " + $0 }.joined()

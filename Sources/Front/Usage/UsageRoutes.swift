@@ -26,7 +26,7 @@ struct UsageRoutes: Sendable {
         let grouping = try UsageQuery.grouping(query.get("group_by"))
         let (from, to) = try UsageQuery.period(from: query.get("from"), to: query.get("to"))
         guard let store = recorder.store else {
-            throw GatewayError(status: 503, type: "server_error", code: "usage_unavailable", message: "Usage records are off (the database could not be opened).")
+            throw GatewayError(.usageUnavailable, message: "Usage records are off (the database could not be opened).")
         }
         // What is still buffered belongs in the answer.
         recorder.flush()
@@ -41,9 +41,9 @@ struct UsageRoutes: Sendable {
 
     func metrics(_ request: Request, context: some RequestContext) throws -> Response {
         recorder.metrics.workers(supervisor.orderedSlots.map { slot in
-            let snapshot = slot.snapshot
-            let rate = snapshot.connection?.currentRateStatus
-            return (slot.config.name, snapshot.connection != nil, snapshot.restarts, rate?.inFlight ?? 0, rate?.queued ?? 0)
+            let availability = slot.availability
+            let limits = availability.limits
+            return (slot.config.name, availability.state == "ready", availability.restarts, limits?.in_flight ?? 0, limits?.queued ?? 0)
         })
         recorder.metrics.inFlight(counters.snapshot.inFlight)
         return Response(
@@ -58,7 +58,7 @@ enum UsageQuery {
     static func grouping(_ text: String?) throws(GatewayError) -> UsageStore.Grouping {
         guard let text else { return .provider }
         guard let grouping = UsageStore.Grouping(rawValue: text) else {
-            throw .invalidRequest("group_by must be provider, model, key or day.", code: "invalid_value", param: "group_by")
+            throw .invalidRequest("group_by must be provider, model, key or day.", code: .invalidValue, param: "group_by")
         }
         return grouping
     }
@@ -67,7 +67,7 @@ enum UsageQuery {
     static func period(from: String?, to: String?, now: Date = Date()) throws(GatewayError) -> (Double, Double) {
         let end = try to.map { text throws(GatewayError) in try parse(text, param: "to") } ?? now.timeIntervalSince1970 + 1
         let start = try from.map { text throws(GatewayError) in try parse(text, param: "from") } ?? end - 7 * 86400
-        guard start < end else { throw .invalidRequest("'from' must be before 'to'.", code: "invalid_value", param: "from") }
+        guard start < end else { throw .invalidRequest("'from' must be before 'to'.", code: .invalidValue, param: "from") }
         return (start, end)
     }
 
@@ -75,7 +75,7 @@ enum UsageQuery {
         if let seconds = Double(text) { return seconds }
         if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
         if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day.timeIntervalSince1970 }
-        throw .invalidRequest("'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: "invalid_value", param: param)
+        throw .invalidRequest("'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: .invalidValue, param: param)
     }
 
     static func format(_ seconds: Double) -> String {

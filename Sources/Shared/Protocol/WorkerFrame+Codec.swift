@@ -68,9 +68,11 @@ extension WorkerFrame {
         case .failure(let id, let error):
             buffer.writeInteger(Kind.failure.rawValue)
             buffer.writeInteger(id)
-            buffer.writeInteger(UInt16(error.status))
-            buffer.writeLengthPrefixedString(error.type)
-            buffer.writeLengthPrefixedString(error.code ?? "")
+            let code = error.code.wire
+            buffer.writeInteger(code.tag)
+            buffer.writeInteger(UInt16(code.status))
+            buffer.writeLengthPrefixedString(code.type)
+            buffer.writeLengthPrefixedString(code.name ?? "")
             buffer.writeLengthPrefixedString(error.message)
             buffer.writeLengthPrefixedString(error.param ?? "")
             buffer.writeHeaders(error.headers)
@@ -131,17 +133,13 @@ extension WorkerFrame {
         case .chunk: return .chunk(id: id, payload)
         case .end: return .end(id: id)
         case .failure:
-            guard let status: UInt16 = payload.readInteger(), let type = payload.readLengthPrefixedString(),
-                let code = payload.readLengthPrefixedString(), let message = payload.readLengthPrefixedString(),
-                let param = payload.readLengthPrefixedString(), let headers = payload.readHeaders()
+            guard let tag: UInt8 = payload.readInteger(), let status: UInt16 = payload.readInteger(),
+                let type = payload.readLengthPrefixedString(), let name = payload.readLengthPrefixedString(),
+                let message = payload.readLengthPrefixedString(), let param = payload.readLengthPrefixedString(),
+                let headers = payload.readHeaders(),
+                let code = GatewayError.Code(wire: .init(tag: tag, status: Int(status), type: type, name: name.isEmpty ? nil : name))
             else { throw FrameDecodingError("malformed failure frame") }
-            return .failure(
-                id: id,
-                GatewayError(
-                    status: Int(status), type: type, code: code.isEmpty ? nil : code, message: message,
-                    param: param.isEmpty ? nil : param, headers: headers
-                )
-            )
+            return .failure(id: id, GatewayError(code, message: message, param: param.isEmpty ? nil : param, headers: headers))
         }
     }
 

@@ -276,7 +276,7 @@ extension GatewayError {
         } catch let error as DecodingError {
             throw describing(error)
         } catch {
-            throw .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
+            throw .invalidRequest("The request body is not valid JSON.", code: .invalidJSON)
         }
     }
 
@@ -296,15 +296,15 @@ extension GatewayError {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath, key)
-            return .invalidRequest("'\(field)' is required.", code: "missing_field", param: field)
+            return .invalidRequest("'\(field)' is required.", code: .missingField, param: field)
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let field = path(context.codingPath)
-            return .invalidRequest("'\(field)' has the wrong type.", code: "invalid_type", param: field)
+            return .invalidRequest("'\(field)' has the wrong type.", code: .invalidType, param: field)
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
             let field = path(context.codingPath)
-            return .invalidRequest("'\(field)' is invalid: \(context.debugDescription).", code: "invalid_value", param: field)
+            return .invalidRequest("'\(field)' is invalid: \(context.debugDescription).", code: .invalidValue, param: field)
         default:
-            return .invalidRequest("The request body is not valid JSON.", code: "invalid_json")
+            return .invalidRequest("The request body is not valid JSON.", code: .invalidJSON)
         }
     }
 }

@@ -108,10 +108,10 @@ struct DemoRequest {
 
     init(body: ByteBuffer) throws(GatewayError) {
         guard let json = try? JSONValue.decode(body.readableBytesView) else {
-            throw .invalidRequest("Request body is not valid JSON.", code: "invalid_json")
+            throw .invalidRequest("Request body is not valid JSON.", code: .invalidJSON)
         }
         guard let messages = json["messages"]?.arrayValue, !messages.isEmpty else {
-            throw .invalidRequest("'messages' must be a non-empty array.", code: "invalid_messages", param: "messages")
+            throw .invalidRequest("'messages' must be a non-empty array.", code: .invalidMessages, param: "messages")
         }
         var last = ""
         var words = 0

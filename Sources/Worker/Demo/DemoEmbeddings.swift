@@ -8,7 +8,7 @@ enum DemoEmbeddings {
 
     static func answer(_ call: UpstreamCall) throws(GatewayError) -> [UInt8] {
         guard call.model == "embed" else {
-            throw .invalidRequest("'demo/\(call.model)' is not an embedding model; use 'demo/embed'.", code: "unsupported_endpoint", param: "model")
+            throw .invalidRequest("'demo/\(call.model)' is not an embedding model; use 'demo/embed'.", code: .unsupportedEndpoint, param: "model")
         }
         let request = try EmbeddingsRequest.decode(Array(call.body.readableBytesView))
         let base64 = request.encoding_format == "base64"

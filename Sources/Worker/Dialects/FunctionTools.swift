@@ -7,7 +7,7 @@ enum FunctionTools {
         var functions: [ToolDefinition.Function] = []
         for (index, tool) in (tools ?? []).enumerated() {
             guard tool.type == "function" else {
-                throw .invalidRequest("tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: "unsupported_tool", param: "tools[\(index)].type")
+                throw .invalidRequest("tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: .unsupportedTool, param: "tools[\(index)].type")
             }
             functions.append(tool.function)
         }
@@ -18,7 +18,7 @@ enum FunctionTools {
     static func arguments(_ text: String, param: String) throws(GatewayError) -> JSONValue {
         if text.allSatisfy(\.isWhitespace) { return .object([:]) }
         guard let value = try? JSONValue.decode(Array(text.utf8)), value.objectValue != nil else {
-            throw .invalidRequest("\(param) must be a JSON object in a string.", code: "invalid_tool_arguments", param: param)
+            throw .invalidRequest("\(param) must be a JSON object in a string.", code: .invalidToolArguments, param: param)
         }
         return value
     }

@@ -11,22 +11,21 @@ enum UpstreamErrorMapper {
         let forwarded = ForwardedHeaders.select(headers)
         if status >= 500 {
             return GatewayError(
-                status: 502, type: "upstream_error", code: "upstream_server_error",
+                .upstreamServerError,
                 message: "\(provider): upstream returned HTTP \(status): \(detail)", headers: forwarded
             )
         }
         let status = (400...499).contains(status) ? status : 502
         var headers = forwarded
-        let code = parsed.code ?? defaultCode(for: status)
-        if status == 402 || code == "insufficient_quota" {
+        let code = GatewayError.Code.upstream(
+            status: status, type: parsed.type ?? defaultType(for: status), code: parsed.code ?? defaultCode(for: status)
+        )
+        if code.isQuotaExhausted {
             // Out of credits or quota: waiting a few seconds will not help, so tell SDKs not to retry.
             headers.removeAll { $0.name == "x-should-retry" }
             headers.append(HTTPHeader(name: "x-should-retry", value: "false"))
         }
-        return GatewayError(
-            status: status, type: parsed.type ?? defaultType(for: status), code: code,
-            message: "\(provider): \(detail)", param: parsed.param, headers: headers
-        )
+        return GatewayError(code, message: "\(provider): \(detail)", param: parsed.param, headers: headers)
     }
 
     static func defaultType(for status: Int) -> String {

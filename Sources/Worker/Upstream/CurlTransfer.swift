@@ -277,7 +277,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func fail(_ error: GatewayError) {
         guard !ended else { return }
         ended = true
-        quotaExhausted = error.code == "insufficient_quota" || status == 402
+        quotaExhausted = error.code.isQuotaExhausted || status == 402
         failureHeaders = error.headers
         engine.emit(.failure(id: id, error))
     }

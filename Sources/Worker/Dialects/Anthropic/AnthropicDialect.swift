@@ -37,7 +37,7 @@ struct AnthropicDialect: Dialect {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(translated) else {
-            throw .invalidRequest("The request could not be translated for \(provider).", code: "invalid_request")
+            throw .invalidRequest("The request could not be translated for \(provider).", code: .badRequest)
         }
         return PreparedRequest(
             url: messagesURL, headers: staticHeaders, body: Array(body),
@@ -63,11 +63,11 @@ enum AnthropicErrorMapper {
         let text = "\(provider): \(message ?? "upstream error")"
         switch type {
         case "overloaded_error":
-            return GatewayError(status: 503, type: "overloaded_error", code: "upstream_overloaded", message: text, headers: headers)
+            return GatewayError(.upstreamOverloaded, message: text, headers: headers)
         case "rate_limit_error":
-            return GatewayError(status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", message: text, headers: headers)
+            return GatewayError(.upstreamRateLimited, message: text, headers: headers)
         default:
-            return GatewayError(status: 502, type: type ?? "upstream_error", code: "upstream_error", message: text, headers: headers)
+            return GatewayError(.upstream(status: 502, type: type ?? "upstream_error", code: "upstream_error"), message: text, headers: headers)
         }
     }
 }

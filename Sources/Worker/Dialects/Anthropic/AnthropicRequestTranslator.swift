@@ -39,19 +39,19 @@ struct AnthropicRequestTranslator {
                 if !blocks.isEmpty { Self.append(role: "assistant", blocks: blocks, to: &messages) }
             case "tool", "function":
                 guard let callID = message.tool_call_id else {
-                    throw .invalidRequest("messages[\(index)]: tool_call_id is required.", code: "missing_field", param: "messages[\(index)].tool_call_id")
+                    throw .invalidRequest("messages[\(index)]: tool_call_id is required.", code: .missingField, param: "messages[\(index)].tool_call_id")
                 }
                 let result = AnthropicBlock(type: "tool_result", tool_use_id: Self.toolID(callID), content: .text(message.content?.text ?? ""))
                 Self.append(role: "user", blocks: [result], to: &messages)
             default:
-                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: "invalid_role", param: "messages[\(index)].role")
+                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
             }
         }
         if let n = request.n, n > 1 {
-            throw .invalidRequest("\(provider) answers one choice per request; n must be 1.", code: "unsupported_value", param: "n")
+            throw .invalidRequest("\(provider) answers one choice per request; n must be 1.", code: .unsupportedValue, param: "n")
         }
         guard !messages.isEmpty else {
-            throw .invalidRequest("At least one user message is required.", code: "missing_messages", param: "messages")
+            throw .invalidRequest("At least one user message is required.", code: .missingMessages, param: "messages")
         }
         var out = AnthropicRequest(model: model, max_tokens: request.outputLimit ?? defaultMaxTokens, messages: messages)
         out.stream = stream ? true : nil
@@ -88,7 +88,7 @@ struct AnthropicRequestTranslator {
         guard let effort, effort != "none" else { return nil }
         let budgets = ["minimal": 1024, "low": 1024, "medium": 4096, "high": 16384]
         guard let budget = budgets[effort] else {
-            throw .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: "invalid_value", param: "reasoning_effort")
+            throw .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue, param: "reasoning_effort")
         }
         return budget
     }
@@ -118,17 +118,17 @@ struct AnthropicRequestTranslator {
                 if let text = part.text, !text.isEmpty { blocks.append(.text(text)) }
             case "image_url":
                 guard let url = part.image_url?.url else {
-                    throw .invalidRequest("\(param): image_url.url is required.", code: "missing_field", param: param)
+                    throw .invalidRequest("\(param): image_url.url is required.", code: .missingField, param: param)
                 }
                 if let image = InlineImage(dataURL: url) {
                     blocks.append(AnthropicBlock(type: "image", source: .init(type: "base64", media_type: image.mediaType, data: image.base64)))
                 } else if url.hasPrefix("https://") || url.hasPrefix("http://") {
                     blocks.append(AnthropicBlock(type: "image", source: .init(type: "url", url: url)))
                 } else {
-                    throw .invalidRequest("\(param): image URLs must be https:// or data: URLs.", code: "invalid_image_url", param: param)
+                    throw .invalidRequest("\(param): image URLs must be https:// or data: URLs.", code: .invalidImageURL, param: param)
                 }
             default:
-                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: "unsupported_content", param: param)
+                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
             }
         }
         // Anthropic refuses empty text blocks and empty messages.

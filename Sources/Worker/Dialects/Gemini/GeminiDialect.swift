@@ -30,7 +30,7 @@ struct GeminiDialect: Dialect {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(translated) else {
-            throw .invalidRequest("The request could not be translated for \(provider).", code: "invalid_request")
+            throw .invalidRequest("The request could not be translated for \(provider).", code: .badRequest)
         }
         let url = baseURL + "/models/" + Self.pathSegment(model) + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
         return PreparedRequest(
@@ -78,7 +78,7 @@ enum GeminiErrorMapper {
         var forwarded = ForwardedHeaders.select(headers)
         let details = error.details ?? []
         if details.contains(where: { $0.reason == "API_KEY_INVALID" }) {
-            return GatewayError(status: 401, type: "authentication_error", code: "invalid_api_key", message: message, headers: forwarded)
+            return GatewayError(.upstream(status: 401, type: "authentication_error", code: "invalid_api_key"), message: message, headers: forwarded)
         }
         if status == 429 || error.status == "RESOURCE_EXHAUSTED" {
             if let delay = details.lazy.compactMap(\.retryDelay).first, let seconds = parseDuration(delay),
@@ -88,21 +88,20 @@ enum GeminiErrorMapper {
             // A spent daily quota (QuotaFailure on a `...PerDay` quota) is not short throttling.
             let daily = details.contains { $0.violations?.contains { $0.quotaId?.contains("PerDay") ?? false } ?? false }
             if daily { forwarded.append(HTTPHeader(name: "x-should-retry", value: "false")) }
-            return GatewayError(
-                status: 429, type: "rate_limit_error", code: daily ? "insufficient_quota" : "rate_limit_exceeded", message: message, headers: forwarded
-            )
+            return GatewayError(daily ? .quotaExhausted : .upstreamRateLimited, message: message, headers: forwarded)
         }
         if status >= 500 {
             return GatewayError(
-                status: 502, type: "upstream_error", code: "upstream_server_error",
+                .upstreamServerError,
                 message: "\(provider): upstream returned HTTP \(status): \(error.message ?? error.status ?? "")", headers: forwarded
             )
         }
         let clientStatus = (400...499).contains(status) ? status : 502
-        return GatewayError(
+        let code = GatewayError.Code.upstream(
             status: clientStatus, type: UpstreamErrorMapper.defaultType(for: clientStatus),
-            code: UpstreamErrorMapper.defaultCode(for: clientStatus) ?? error.status?.lowercased(), message: message, headers: forwarded
+            code: UpstreamErrorMapper.defaultCode(for: clientStatus) ?? error.status?.lowercased()
         )
+        return GatewayError(code, message: message, headers: forwarded)
     }
 
     /// Google's protobuf durations: `"30s"`, `"1.5s"`.

@@ -15,7 +15,7 @@ extension GeminiDialect {
     func prepareEmbeddings(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         let request = try EmbeddingsRequest.decode(Array(call.body.readableBytesView))
         guard !request.input.texts.isEmpty else {
-            throw .invalidRequest("'input' must not be empty.", code: "invalid_value", param: "input")
+            throw .invalidRequest("'input' must not be empty.", code: .invalidValue, param: "input")
         }
         var model = call.model
         if model.hasPrefix("models/") { model.removeFirst(7) }
@@ -25,7 +25,7 @@ extension GeminiDialect {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(batch) else {
-            throw .invalidRequest("The request could not be translated for \(provider).", code: "invalid_request")
+            throw .invalidRequest("The request could not be translated for \(provider).", code: .badRequest)
         }
         // Gemini reports no token count for embeddings: estimate ~4 characters a token.
         let estimate = request.input.texts.reduce(0) { $0 + ($1.utf8.count + 3) / 4 }

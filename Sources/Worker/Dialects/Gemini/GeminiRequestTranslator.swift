@@ -41,7 +41,7 @@ struct GeminiRequestTranslator {
                 guard let name = callNames[callID] ?? callNames[ThoughtSignatures.split(callID).id] ?? message.name else {
                     throw .invalidRequest(
                         "messages[\(index)]: tool_call_id '\(callID)' answers no earlier assistant tool call.",
-                        code: "invalid_tool_call_id", param: "messages[\(index)].tool_call_id"
+                        code: .invalidToolCallID, param: "messages[\(index)].tool_call_id"
                     )
                 }
                 // Gemini wants an object: a JSON object result goes as it is, anything else is wrapped.
@@ -50,11 +50,11 @@ struct GeminiRequestTranslator {
                 if let parsed = try? JSONValue.decode(Array(text.utf8)), parsed.objectValue != nil { response = parsed }
                 Self.append(role: "user", parts: [GeminiPart(functionResponse: GeminiFunctionResponse(name: name, response: response))], to: &contents)
             default:
-                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: "invalid_role", param: "messages[\(index)].role")
+                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
             }
         }
         guard !contents.isEmpty else {
-            throw .invalidRequest("At least one user message is required.", code: "missing_messages", param: "messages")
+            throw .invalidRequest("At least one user message is required.", code: .missingMessages, param: "messages")
         }
         return GeminiRequest(
             contents: contents,
@@ -84,17 +84,17 @@ struct GeminiRequestTranslator {
                 if let text = part.text, !text.isEmpty { parts.append(GeminiPart(text: text)) }
             case "image_url":
                 guard let url = part.image_url?.url else {
-                    throw .invalidRequest("\(param): image_url.url is required.", code: "missing_field", param: param)
+                    throw .invalidRequest("\(param): image_url.url is required.", code: .missingField, param: param)
                 }
                 guard let image = InlineImage(dataURL: url) else {
                     throw .invalidRequest(
                         "\(provider) does not fetch image URLs: send the image inline as a data:<type>;base64,... URL.",
-                        code: "unsupported_image_url", param: param
+                        code: .unsupportedImageURL, param: param
                     )
                 }
                 parts.append(GeminiPart(inlineData: GeminiBlob(mimeType: image.mediaType, data: image.base64)))
             default:
-                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: "unsupported_content", param: param)
+                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
             }
         }
         if parts.isEmpty { parts.append(GeminiPart(text: " ")) }
@@ -167,6 +167,6 @@ struct GeminiRequestTranslator {
     }
 
     private static func badEffort(_ effort: String) -> GatewayError {
-        .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: "invalid_value", param: "reasoning_effort")
+        .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue, param: "reasoning_effort")
     }
 }

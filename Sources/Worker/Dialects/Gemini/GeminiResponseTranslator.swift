@@ -119,7 +119,7 @@ struct GeminiResponseTranslator: ResponseTranslator {
             return "content_filter"
         case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL":
             throw GatewayError(
-                status: 502, type: "upstream_error", code: "malformed_function_call",
+                .malformedFunctionCall,
                 message: "\(provider): the model produced a function call it could not complete (\(reason)); retry the request"
             )
         default:

@@ -41,7 +41,7 @@ extension OpenAIDialect {
 
     func prepareEmbeddings(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
-            throw .invalidRequest("The request body is not a valid JSON object.", code: "invalid_json")
+            throw .invalidRequest("The request body is not a valid JSON object.", code: .invalidJSON)
         }
         request["model"] = .string(call.model)
         // Floats are what every upstream sends; base64, when asked for, is made here, so providers
@@ -60,7 +60,7 @@ extension OpenAIDialect {
             JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: call.model)
         }
         guard let rewritten else {
-            throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: "invalid_json")
+            throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: .invalidJSON)
         }
         return rewritten
     }

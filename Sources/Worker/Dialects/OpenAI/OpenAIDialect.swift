@@ -35,7 +35,7 @@ struct OpenAIDialect: Dialect {
         let body: [UInt8]
         if quirks.rewritesRequests {
             guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
-                throw .invalidRequest("The request body is not a valid JSON object.", code: "invalid_json")
+                throw .invalidRequest("The request body is not a valid JSON object.", code: .invalidJSON)
             }
             request["model"] = .string(call.model)
             OpenAIRequestQuirks(quirks: quirks, reasoning: reasoning).apply(to: &request)
@@ -45,7 +45,7 @@ struct OpenAIDialect: Dialect {
                 JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: call.model)
             }
             guard let rewritten else {
-                throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: "invalid_json")
+                throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: .invalidJSON)
             }
             body = rewritten
         }

@@ -1,0 +1,79 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Shared
+
+/// How one client dialect reads answers: a whole body (the worker's OpenAI body rewritten) and a
+/// stream encoding. OpenAI clients get the worker's bytes as they are; Anthropic clients get
+/// Anthropic's shapes.
+protocol ClientEncoding: Sendable {
+    associatedtype Stream: StreamEncoding
+    func stream() -> Stream
+    func whole(_ body: ByteBuffer) throws(GatewayError) -> ByteBuffer
+}
+
+/// The one path of every proxied request from its decoded body to the client's answer: dispatch
+/// (routes, retries), accounting from first byte to last, and the answer relayed whole or streamed in
+/// the client's encoding. The routes only read their dialect's request.
+struct AnswerPath: Sendable {
+    let dispatcher: RequestDispatcher
+    let counters: RequestCounters
+    let recorder: UsageRecorder
+
+    /// Counts the request in flight until its answer is written (a stream counts until it ends).
+    func counted(_ work: () async throws -> (Response, streamed: Bool)) async throws -> Response {
+        counters.received()
+        var streamed = false
+        defer { if !streamed { counters.finished() } }
+        let (response, isStream) = try await work()
+        streamed = isStream
+        return response
+    }
+
+    func answer(
+        model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, encoding: some ClientEncoding
+    ) async throws -> (Response, streamed: Bool) {
+        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model)
+        let dispatched: RequestDispatcher.Dispatched
+        do {
+            dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
+        } catch let error as GatewayError {
+            throw ledger.failed(error)
+        }
+        ledger.answered(by: dispatched)
+        let head = dispatched.head
+        var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
+        headers[HTTPField.Name("x-request-id")!] = ledger.requestID
+        if head.streaming {
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            let relay = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: encoding.stream())
+            let counters = self.counters
+            let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                defer { counters.finished() }
+                try await relay.run(&writer)
+            })
+            return (response, true)
+        }
+        var body = ByteBuffer()
+        var usage: UsageReport?
+        var pending = dispatched.pending[...]
+        while true {
+            for event in pending {
+                switch event {
+                case .chunk(var bytes): body.writeBuffer(&bytes)
+                case .usage(let report): usage = report
+                case .end:
+                    ledger.finish(status: head.status, usage: usage)
+                    headers[.contentType] = "application/json"
+                    let answer = try encoding.whole(body)
+                    return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: answer)), false)
+                case .failure(let error): throw ledger.failed(error)
+                case .head: break
+                }
+            }
+            pending = await dispatched.events.next()[...]
+            if pending.isEmpty { throw ledger.failed(.workerLost(dispatched.target.provider)) }
+        }
+    }
+}

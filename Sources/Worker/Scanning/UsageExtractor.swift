@@ -1,0 +1,61 @@
+import Shared
+
+/// Finds the `usage` object in an OpenAI answer or chunk without parsing the rest: the answer may be
+/// large, the usage object is small, and every answer is read for it.
+public enum UsageExtractor {
+    private static let key = Array(#""usage""#.utf8)
+
+    public static func usage(in bytes: [UInt8]) -> Usage? {
+        guard let keyStart = ByteSearch.last(key, in: bytes) else { return nil }
+        var index = keyStart + key.count
+        func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+        }
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+        index += 1
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        let start = index
+        var depth = 0
+        var inString = false
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 {
+                    return usage(object: Array(bytes[start...index]))
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The counts in a usage object, read by key: no generic decoding, which showed up in profiles of
+    /// the worker since every answer is read for it.
+    private static func usage(object: [UInt8]) -> Usage? {
+        func count(_ key: String) -> Int? {
+            let pattern = Array("\"\(key)\"".utf8)
+            guard var index = ByteSearch.first(pattern, in: object).map({ $0 + pattern.count }) else { return nil }
+            while index < object.count, object[index] == UInt8(ascii: " ") || object[index] == UInt8(ascii: ":") { index += 1 }
+            var value = 0
+            var digits = 0
+            while index < object.count, object[index] >= UInt8(ascii: "0"), object[index] <= UInt8(ascii: "9") {
+                value = value * 10 + Int(object[index] - UInt8(ascii: "0"))
+                index += 1
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
+        guard let prompt = count("prompt_tokens"), let completion = count("completion_tokens") else { return nil }
+        return Usage(prompt_tokens: prompt, completion_tokens: completion, cachedTokens: count("cached_tokens"), reasoningTokens: count("reasoning_tokens"))
+    }
+}

@@ -1,0 +1,3 @@
+import OrchestraWorker
+
+WorkerCommand.main()
