@@ -45,7 +45,7 @@ final class FrameDispatcher: ChannelInboundHandler {
     private let link: FrontLink
     private let logger: Logger
     private let passedKey: String?
-    private var backend: (any RequestBackend)?
+    private var backend: UpstreamBackend?
 
     init(link: FrontLink, passedKey: String?, logger: Logger) {
         self.link = link
@@ -79,17 +79,21 @@ final class FrameDispatcher: ChannelInboundHandler {
 
     private func configure(_ config: ProviderConfig, eventLoop: any EventLoop) {
         let key = KeyLoader.load(config.key, provider: config.name, passed: passedKey)
+        let dialect: any Dialect
+        let transport: any UpstreamTransport
         switch config.dialect {
         case .demo:
-            backend = DemoBackend(link: link, eventLoop: eventLoop, config: config)
+            dialect = DemoDialect(config: config)
+            transport = DemoUpstream(link: link, eventLoop: eventLoop)
         case .openai, .gemini, .anthropic:
-            let dialect: any Dialect = switch config.dialect {
+            dialect = switch config.dialect {
             case .gemini: GeminiDialect(config: config)
             case .anthropic: AnthropicDialect(config: config)
             default: OpenAIDialect(config: config)
             }
-            backend = UpstreamBackend(config: config, dialect: dialect, keys: key.keys, link: link, eventLoop: eventLoop)
+            transport = CurlEngine(link: link, eventLoop: eventLoop)
         }
+        backend = UpstreamBackend(config: config, dialect: dialect, transport: transport, keys: key.keys, link: link, eventLoop: eventLoop)
         logger.info(
             "configured",
             metadata: ["key": "\(config.key == .none ? "not needed" : (key.value == nil ? "missing" : "present"))"]

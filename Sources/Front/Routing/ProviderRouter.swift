@@ -11,12 +11,14 @@ struct ProviderRouter: Sendable {
         var connection: WorkerConnection
     }
 
-    /// Autocomplete for `mistral/codestral-*` goes to the `codestral` provider (Mistral's endpoint for
-    /// IDEs, with its own key) when that provider can answer; otherwise Mistral serves it itself.
+    /// Autocomplete goes where the catalog redirects it (`mistral/codestral-*` to the `codestral`
+    /// provider) when that provider can answer; otherwise the named provider serves it itself.
     func route(model id: String, endpoint: Endpoint) async throws(GatewayError) -> Target {
-        if endpoint == .completions || endpoint == .fimCompletions, let modelID = ModelID(id), modelID.provider == "mistral",
-           modelID.model.hasPrefix("codestral"), isUsable("codestral") {
-            return try await route(model: "codestral/" + modelID.model)
+        if endpoint == .completions || endpoint == .fimCompletions, let modelID = ModelID(id),
+            let redirect = supervisor.config.provider(named: modelID.provider)?.completionRedirect,
+            modelID.model.hasPrefix(redirect.modelPrefix), isUsable(redirect.provider)
+        {
+            return try await route(model: redirect.provider + "/" + modelID.model)
         }
         return try await route(model: id)
     }

@@ -47,6 +47,7 @@ public enum BuiltinCatalog {
     public static let mistral = ProviderDefinition(
         name: "mistral", displayName: "Mistral", dialect: .openai, baseURL: "https://api.mistral.ai/v1",
         apiKeyEnv: "MISTRAL_API_KEY", colour: "#fa520f", quirks: .mistral, completions: .fim,
+        completionRedirect: CompletionRedirect(modelPrefix: "codestral", provider: "codestral"),
         models: [
             ModelInfo(
                 id: "codestral-2501", contextLength: 256_000, maxOutput: 4_096, tools: true, fim: true,

@@ -14,11 +14,12 @@ public struct ProviderDefinition: Sendable, Equatable {
     /// How the provider departs from the OpenAI dialect (OpenAI-compatible providers only).
     public var quirks: ProviderQuirks
     public var completions: CompletionsMode
+    public var completionRedirect: CompletionRedirect?
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, apiKeyEnv: String?,
         colour: String, quirks: ProviderQuirks = ProviderQuirks(), completions: CompletionsMode = .chat,
-        models: [ModelInfo]
+        completionRedirect: CompletionRedirect? = nil, models: [ModelInfo]
     ) {
         self.name = name
         self.displayName = displayName
@@ -29,5 +30,21 @@ public struct ProviderDefinition: Sendable, Equatable {
         self.models = models
         self.quirks = quirks
         self.completions = completions
+        self.completionRedirect = completionRedirect
+    }
+}
+
+/// Autocomplete (`/v1/completions`, `/v1/fim/completions`) for some of a provider's models served by
+/// another provider of the catalog when that one can answer: Mistral's Codestral models by the
+/// `codestral` endpoint for IDEs, which has its own key.
+public struct CompletionRedirect: Sendable, Equatable, Codable {
+    /// Model ids that start with this are redirected.
+    public var modelPrefix: String
+    /// The provider that serves them.
+    public var provider: String
+
+    public init(modelPrefix: String, provider: String) {
+        self.modelPrefix = modelPrefix
+        self.provider = provider
     }
 }

@@ -15,6 +15,8 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var timeouts: UpstreamTimeouts
     public var quirks: ProviderQuirks
     public var completions: CompletionsMode
+    /// Autocomplete for some models is served by another provider when it can answer.
+    public var completionRedirect: CompletionRedirect?
     /// Limits for the whole provider (all keys together); per-model limits live in `modelLimits`.
     public var limits: RateLimits
     public var modelLimits: [String: RateLimits]
@@ -51,6 +53,7 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
             models: definition.models, colour: definition.colour, quirks: definition.quirks,
             completions: definition.completions
         )
+        completionRedirect = definition.completionRedirect
     }
 
     public func model(_ id: String) -> ModelInfo? {

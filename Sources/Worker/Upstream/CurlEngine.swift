@@ -12,7 +12,7 @@ import Synchronization
 /// Thread confinement: the multi handle and every `CurlTransfer` are touched only by the engine's
 /// thread. Other threads talk to it through `inbox` (under a mutex) and `curl_multi_wakeup`, the one
 /// thread-safe multi call. That invariant is why this type may be `@unchecked Sendable`.
-final class CurlEngine: @unchecked Sendable {
+final class CurlEngine: UpstreamTransport, @unchecked Sendable {
     private enum Command {
         case start(CurlTransfer)
         case cancel(UInt32)
@@ -28,9 +28,9 @@ final class CurlEngine: @unchecked Sendable {
     /// Work for the worker's event loop collected during a round (finished transfers telling the rate
     /// limiter), handed over in one hop per round rather than one per transfer.
     private var eventLoopWork: [@Sendable () -> Void] = []
-    private let eventLoop: (any EventLoop)?
+    private let eventLoop: any EventLoop
 
-    init(link: FrontLink, eventLoop: (any EventLoop)? = nil) {
+    init(link: FrontLink, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = curl_multi_init()!
@@ -41,7 +41,8 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     /// Queues a transfer; it starts on the engine thread's next round.
-    func start(_ transfer: CurlTransfer) {
+    func start(_ exchange: UpstreamExchange) {
+        let transfer = CurlTransfer(exchange: exchange, engine: self)
         inbox.withLock { $0.append(.start(transfer)) }
         curl_multi_wakeup(multi)
     }
@@ -88,7 +89,7 @@ final class CurlEngine: @unchecked Sendable {
                 link.send(outbox)
                 outbox.removeAll(keepingCapacity: true)
             }
-            if !eventLoopWork.isEmpty, let eventLoop {
+            if !eventLoopWork.isEmpty {
                 let work = eventLoopWork
                 eventLoopWork.removeAll(keepingCapacity: true)
                 eventLoop.execute { for item in work { item() } }

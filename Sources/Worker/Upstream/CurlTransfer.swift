@@ -4,81 +4,35 @@ import FoundationEssentials
 import NIOCore
 import Shared
 
-/// How a transfer ended, for the rate limiter: what the upstream said and what the answer used.
-struct TransferOutcome: Sendable {
-    var status: Int
-    var headers: [HTTPHeader]
-    /// Total tokens from the answer's usage, when it had one.
-    var tokens: Int?
-    /// The upstream's quota is spent (402, `insufficient_quota`), not just short throttling.
-    var quotaExhausted: Bool
-}
-
-/// One upstream HTTP exchange for one client request, and how its bytes become frames to the front.
+/// One upstream HTTP exchange for one client request: libcurl's side (options, callbacks, timeouts)
+/// around an `UpstreamAnswer`, which turns the bytes into frames for the front.
 ///
 /// Created on the event loop, then owned by the engine thread from `attach` on (see `CurlEngine`).
 final class CurlTransfer: @unchecked Sendable {
-    /// How the answer is being handled, decided when its first body byte arrives.
-    private enum Mode {
-        case awaitingBody
-        /// A successful SSE answer: each event goes to the front as it arrives.
-        case streaming
-        /// Anything else is kept whole until it ends (success bodies, error bodies).
-        case buffering
-    }
-
     let id: UInt32
     private let provider: String
     private let request: PreparedRequest
-    private var translator: any ResponseTranslator
-    private let clientWantsStream: Bool
     private let timeouts: UpstreamTimeouts
-    private let mapError: @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
-    /// Replaces the answer's `model` field (the route member that served it), when set.
-    private let responseModel: String?
-    private var usage: Usage?
-    /// Answer events that carried something, for estimating usage when the upstream reports none.
-    private var eventsOut = 0
-    private var bytesOut = 0
-    private var usageTokens: Int? { usage?.total_tokens }
-    private var quotaExhausted = false
-    /// Headers of the error the client got (with `retry-after` from an error body, e.g. Gemini's RetryInfo).
-    private var failureHeaders: [HTTPHeader] = []
+    private var answer: UpstreamAnswer
     private var onFinish: (@Sendable (TransferOutcome) -> Void)?
 
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var mode = Mode.awaitingBody
-    private var status = 0
-    private var responseHeaders: [HTTPHeader] = []
-    private var contentType = ""
-    private var body: [UInt8] = []
-    private var parser = SSEParser()
     private var startedAt = 0.0
     private var firstByteAt: Double?
     private var lastActivityAt = 0.0
     /// Frames produced by this transfer go to the engine's outbox.
     private let engine: CurlEngine
-    /// Set once a terminal frame (`end` or `failure`) went out; nothing may follow it.
-    private var ended = false
 
-    static let maximumBufferedBody = 64 * 1024 * 1024
-
-    init(
-        id: UInt32, engine: CurlEngine, provider: String, request: PreparedRequest, clientWantsStream: Bool,
-        timeouts: UpstreamTimeouts, mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError,
-        responseModel: String? = nil, onFinish: (@Sendable (TransferOutcome) -> Void)? = nil
-    ) {
-        self.id = id
+    init(exchange: UpstreamExchange, engine: CurlEngine) {
+        id = exchange.id
         self.engine = engine
-        self.provider = provider
-        self.request = request
-        self.translator = request.translator
-        self.clientWantsStream = clientWantsStream
-        self.timeouts = timeouts
-        self.mapError = mapError
-        self.responseModel = responseModel
-        self.onFinish = onFinish
+        provider = exchange.provider
+        request = exchange.request
+        timeouts = exchange.timeouts
+        answer = exchange.answer()
+        // The engine thread reports the outcome; the rate limiter lives on the event loop: one hop per engine round.
+        onFinish = { outcome in engine.onEventLoop { exchange.onFinish(outcome) } }
     }
 
     /// The next moment this transfer must have made progress by.
@@ -120,34 +74,9 @@ final class CurlTransfer: @unchecked Sendable {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         easy = nil
-        onFinish?(TransferOutcome(
-            status: status, headers: failureHeaders + responseHeaders, tokens: usageTokens, quotaExhausted: quotaExhausted
-        ))
+        onFinish?(answer.outcome)
         onFinish = nil
     }
-
-    /// The answer as the client gets it: the `model` field replaced when a route chose the member, and
-    /// usage noted when budgets count tokens.
-    private func finishing(_ payload: [UInt8]) -> [UInt8] {
-        eventsOut += 1
-        bytesOut += payload.count
-        if ByteSearch.contains(Self.usageKey, in: payload), let found = UsageExtractor.usage(in: payload) {
-            usage = found
-        }
-        guard let responseModel else { return payload }
-        return payload.withUnsafeBytes { JSONFieldRewriter.replacingTopLevelString("model", in: $0, with: responseModel) } ?? payload
-    }
-
-    /// The answer's usage for accounting: the upstream's own numbers, or an estimate marked as such
-    /// (about a token per stream event, four bytes a token otherwise).
-    private var usageReport: UsageReport {
-        if let usage { return UsageReport(usage) }
-        let prompt = max(1, request.body.count / 4)
-        let completion = clientWantsStream ? max(0, eventsOut - 2) : max(0, (bytesOut - 200) / 4)
-        return UsageReport(promptTokens: prompt, completionTokens: completion, estimated: true)
-    }
-
-    private static let usageKey = Array(#""total_tokens""#.utf8)
 
     // MARK: Callbacks (engine thread, inside curl_multi_perform)
 
@@ -155,131 +84,44 @@ final class CurlTransfer: @unchecked Sendable {
         let now = MonotonicClock.seconds()
         if firstByteAt == nil { firstByteAt = now }
         lastActivityAt = now
-        var line = String(decoding: bytes, as: UTF8.self)
-        // "\r\n" is one Character in Swift: trim by scalars.
-        while let last = line.unicodeScalars.last, last == "\n" || last == "\r" { line.unicodeScalars.removeLast() }
-        if line.hasPrefix("HTTP/") {
-            // A new response (after a 100 Continue, say): forget the previous one's headers.
-            responseHeaders.removeAll()
-            let parts = line.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            return
-        }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon]).lowercased()
-        let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
-        if name == "content-type" { contentType = value.lowercased() }
-        responseHeaders.append(HTTPHeader(name: name, value: String(value)))
+        answer.receive(headerLine: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Returns `false` to make libcurl abort the transfer.
     func receivedBody(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         lastActivityAt = MonotonicClock.seconds()
-        if mode == .awaitingBody {
-            if (200...299).contains(status) && clientWantsStream && contentType.contains("text/event-stream") {
-                mode = .streaming
-                engine.emit(.head(id: id, ResponseHead(status: status, streaming: true, headers: ForwardedHeaders.select(responseHeaders))))
-            } else {
-                mode = .buffering
-            }
-        }
-        switch mode {
-        case .streaming:
-            return forward(parser.feed(bytes))
-        case .buffering, .awaitingBody:
-            if body.count + bytes.count > Self.maximumBufferedBody {
-                fail(.upstreamInvalid(provider, detail: "it is larger than \(Self.maximumBufferedBody) bytes"))
-                return false
-            }
-            body.append(contentsOf: bytes)
-        }
-        return true
-    }
-
-    /// Translates the events one network read completed and sends them as one SSE-framed chunk.
-    private func forward(_ events: [SSEParser.Event]) -> Bool {
-        guard !events.isEmpty else { return true }
-        var framed = ByteBuffer()
-        do {
-            for event in events {
-                for payload in try translator.translate(event: event) {
-                    SSEFraming.append(finishing(payload), to: &framed)
-                }
-            }
-        } catch {
-            if framed.readableBytes > 0 { engine.emit(.chunk(id: id, framed)) }
-            fail(error)
-            return false
-        }
-        if framed.readableBytes > 0 { engine.emit(.chunk(id: id, framed)) }
-        return true
+        var frames: [WorkerFrame] = []
+        let keepGoing = answer.receive(body: bytes, into: &frames)
+        emit(frames)
+        return keepGoing
     }
 
     // MARK: Endings (engine thread)
 
     func complete(result: CURLcode) {
-        guard !ended else { return }
-        guard result == CURLE_OK else {
+        var frames: [WorkerFrame] = []
+        if result == CURLE_OK {
+            answer.complete(into: &frames)
+        } else {
             let detail = String(cString: curl_easy_strerror(result))
-            if result == CURLE_OPERATION_TIMEDOUT {
-                fail(.upstreamTimeout(provider, detail: detail))
-            } else {
-                fail(.upstreamUnreachable(provider, detail: detail))
-            }
-            return
+            let error: GatewayError = result == CURLE_OPERATION_TIMEDOUT
+                ? .upstreamTimeout(provider, detail: detail) : .upstreamUnreachable(provider, detail: detail)
+            answer.fail(error, into: &frames)
         }
-        switch mode {
-        case .streaming:
-            if let last = parser.finish(), !forward([last]) { return }
-            do {
-                let trailing = try translator.finishStream()
-                if !trailing.isEmpty {
-                    var framed = ByteBuffer()
-                    for payload in trailing { SSEFraming.append(finishing(payload), to: &framed) }
-                    engine.emit(.chunk(id: id, framed))
-                }
-            } catch {
-                fail(error)
-                return
-            }
-            ended = true
-            engine.emit(.usage(id: id, usageReport))
-            engine.emit(.end(id: id))
-        case .buffering, .awaitingBody:
-            guard (200...299).contains(status) else {
-                fail(mapError(status, body, responseHeaders))
-                return
-            }
-            if clientWantsStream {
-                fail(.upstreamInvalid(provider, detail: "a stream was requested but the answer is not an event stream"))
-                return
-            }
-            do {
-                let translated = finishing(try translator.translate(body: body))
-                ended = true
-                engine.emit(.head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
-                engine.emit(.chunk(id: id, ByteBuffer(bytes: translated)))
-                engine.emit(.usage(id: id, usageReport))
-                engine.emit(.end(id: id))
-            } catch {
-                fail(error)
-            }
-        }
+        emit(frames)
     }
 
     func timedOut() {
         let detail = firstByteAt == nil
             ? "no answer within \(Self.format(timeouts.firstByte)) s"
             : "no data for \(Self.format(timeouts.idle)) s"
-        fail(.upstreamTimeout(provider, detail: detail))
+        var frames: [WorkerFrame] = []
+        answer.fail(.upstreamTimeout(provider, detail: detail), into: &frames)
+        emit(frames)
     }
 
-    private func fail(_ error: GatewayError) {
-        guard !ended else { return }
-        ended = true
-        quotaExhausted = error.code.isQuotaExhausted || status == 402
-        failureHeaders = error.headers
-        engine.emit(.failure(id: id, error))
+    private func emit(_ frames: [WorkerFrame]) {
+        for frame in frames { engine.emit(frame) }
     }
 
     private static func format(_ seconds: Double) -> String {

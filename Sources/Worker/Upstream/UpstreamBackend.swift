@@ -2,23 +2,24 @@ import FoundationEssentials
 import NIOCore
 import Shared
 
-/// Serves requests by translating them with the provider's dialect, spending the provider's budget
-/// through its `RateLimiter` (which also picks the key), and running them on libcurl.
-final class UpstreamBackend: RequestBackend {
+/// Serves a worker's requests: translates each with the provider's dialect, spends the provider's
+/// budget through its `RateLimiter` (which also picks the key), and hands it to the transport
+/// (libcurl, or the offline demo).
+final class UpstreamBackend: Sendable {
     private let config: ProviderConfig
     private let dialect: any Dialect
-    private let engine: CurlEngine
+    private let transport: any UpstreamTransport
     private let link: FrontLink
     private let keys: [String]
     private let limiter: NIOLoopBoundBox<RateLimiter>
 
     /// Created on the worker's event loop, which then makes every call.
-    init(config: ProviderConfig, dialect: any Dialect, keys: [String], link: FrontLink, eventLoop: any EventLoop) {
+    init(config: ProviderConfig, dialect: any Dialect, transport: any UpstreamTransport, keys: [String], link: FrontLink, eventLoop: any EventLoop) {
         self.config = config
         self.dialect = dialect
+        self.transport = transport
         self.link = link
         self.keys = keys
-        self.engine = CurlEngine(link: link, eventLoop: eventLoop)
         let limiter = RateLimiter(config: config, keyCount: max(1, keys.count), eventLoop: eventLoop) { status in
             link.send([.rateStatus(status)])
         }
@@ -44,7 +45,7 @@ final class UpstreamBackend: RequestBackend {
 
     func cancel(id: UInt32) {
         limiter.value.cancel(id: id)
-        engine.cancel(id: id)
+        transport.cancel(id: id)
     }
 
     private func run(id: UInt32, call: UpstreamCall, request: PreparedRequest, ticket: RateLimiter.Ticket) {
@@ -52,20 +53,15 @@ final class UpstreamBackend: RequestBackend {
         if !keys.isEmpty { request.headers += dialect.credentials(keys[ticket.key % keys.count]) }
         let dialect = self.dialect
         let limiter = self.limiter
-        let engine = self.engine
-        engine.start(
-            CurlTransfer(
-                id: id, engine: engine, provider: config.name, request: request, clientWantsStream: call.stream,
-                timeouts: config.timeouts, mapError: { dialect.mapError(status: $0, body: $1, headers: $2) },
-                responseModel: call.responseModel,
+        transport.start(
+            UpstreamExchange(
+                id: id, provider: config.name, request: request, clientWantsStream: call.stream, timeouts: config.timeouts,
+                mapError: { dialect.mapError(status: $0, body: $1, headers: $2) }, responseModel: call.responseModel,
                 onFinish: { outcome in
-                    // Engine thread: the limiter lives on the event loop; one hop per engine round.
-                    engine.onEventLoop {
-                        limiter.value.finish(
-                            ticket, tokens: outcome.tokens, signals: UpstreamRateSignals(status: outcome.status, headers: outcome.headers),
-                            quota: outcome.quotaExhausted
-                        )
-                    }
+                    limiter.value.finish(
+                        ticket, tokens: outcome.tokens, signals: UpstreamRateSignals(status: outcome.status, headers: outcome.headers),
+                        quota: outcome.quotaExhausted
+                    )
                 }
             )
         )

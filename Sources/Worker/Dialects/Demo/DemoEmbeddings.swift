@@ -6,11 +6,8 @@ import Shared
 enum DemoEmbeddings {
     static let dimensions = 16
 
-    static func answer(_ call: UpstreamCall) throws(GatewayError) -> [UInt8] {
-        guard call.model == "embed" else {
-            throw .invalidRequest("'demo/\(call.model)' is not an embedding model; use 'demo/embed'.", code: .unsupportedEndpoint, param: "model")
-        }
-        let request = try EmbeddingsRequest.decode(Array(call.body.readableBytesView))
+    static func answer(body: [UInt8]) throws(GatewayError) -> [UInt8] {
+        let request = try EmbeddingsRequest.decode(body)
         let base64 = request.encoding_format == "base64"
         let data = request.input.texts.enumerated().map { index, text in
             EmbeddingList.Item(index: index, embedding: EmbeddingVector(vector(for: text), base64: base64))
