@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh python3-venv systemd chromium
 
+# Layout first: the checked-in .swift-format, lint mode, any finding fails.
+swift format lint --strict --recursive Sources Tests Package.swift
+
 swift build --build-tests
 # Serialized: every suite starts real gateways and workers; side by side on 2 cores, timing-based
 # checks (p99 comparisons, ping deadlines) get noisy.

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Logging
 import CProcessShims
 import Glibc
+import Logging
 import Shared
 
 /// `orchestra-worker`: one provider's process. Started by the front, never by hand.

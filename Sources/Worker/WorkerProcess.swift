@@ -1,8 +1,8 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
 import Shared
-import Glibc
 
 /// The worker's life: connect to the front, wait for `configure`, then dispatch frames to the backend.
 final class WorkerProcess: Sendable {
@@ -86,11 +86,12 @@ final class FrameDispatcher: ChannelInboundHandler {
             dialect = DemoDialect(config: config)
             transport = DemoUpstream(link: link, eventLoop: eventLoop)
         case .openai, .gemini, .anthropic:
-            dialect = switch config.dialect {
-            case .gemini: GeminiDialect(config: config)
-            case .anthropic: AnthropicDialect(config: config)
-            default: OpenAIDialect(config: config)
-            }
+            dialect =
+                switch config.dialect {
+                case .gemini: GeminiDialect(config: config)
+                case .anthropic: AnthropicDialect(config: config)
+                default: OpenAIDialect(config: config)
+                }
             transport = CurlEngine(link: link, eventLoop: eventLoop)
         }
         backend = UpstreamBackend(config: config, dialect: dialect, transport: transport, keys: key.keys, link: link, eventLoop: eventLoop)

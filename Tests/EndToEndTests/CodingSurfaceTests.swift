@@ -20,14 +20,18 @@ struct CodingSurfaceTests {
     static func completionText(_ response: TestHTTPClient.Response, stream: Bool) -> (text: String, finish: String?, wellFormed: Bool) {
         guard stream else {
             let choice = (response.json["choices"] as? [[String: Any]])?.first
-            return (choice?["text"] as? String ?? "", choice?["finish_reason"] as? String, response.json["object"] as? String == "text_completion")
+            return (
+                choice?["text"] as? String ?? "", choice?["finish_reason"] as? String,
+                response.json["object"] as? String == "text_completion"
+            )
         }
         var text = ""
         var finish: String?
         var wellFormed = response.events.last == "[DONE]"
         for event in response.events.dropLast() {
             guard let chunk = (try? JSONSerialization.jsonObject(with: Data(event.utf8))) as? [String: Any],
-                  chunk["object"] as? String == "text_completion" else {
+                chunk["object"] as? String == "text_completion"
+            else {
                 wellFormed = false
                 continue
             }
@@ -43,7 +47,8 @@ struct CodingSurfaceTests {
     func codestralAutocomplete() async throws {
         try await DialectGateway.run { gateway in
             for stream in [true, false] {
-                let response = await gateway.post("/v1/completions", Self.continueAutocomplete(model: "mistral/codestral-2501", stream: stream))
+                let response = await gateway.post(
+                    "/v1/completions", Self.continueAutocomplete(model: "mistral/codestral-2501", stream: stream))
                 #expect(response.status == 200, "stream=\(stream): \(response.text)")
                 let answer = Self.completionText(response, stream: stream)
                 #expect(answer.text == FakeScript.completion.joined() && answer.finish == "stop" && answer.wellFormed, "stream=\(stream)")
@@ -56,7 +61,8 @@ struct CodingSurfaceTests {
                 #expect(seen.body["stream"] as? Bool == (stream ? true : nil))
             }
             // An explicit suffix works too, and usage comes through.
-            let explicit = await gateway.post("/v1/completions", ["model": "mistral/codestral-2501", "prompt": "let x = ", "suffix": ";", "max_tokens": 8])
+            let explicit = await gateway.post(
+                "/v1/completions", ["model": "mistral/codestral-2501", "prompt": "let x = ", "suffix": ";", "max_tokens": 8])
             #expect(explicit.status == 200)
             #expect((explicit.json["usage"] as? [String: Any])?["prompt_tokens"] as? Int == FakeScript.promptTokens)
             #expect(gateway.fakes.last(.mistral)?.body["suffix"] as? String == ";")
@@ -82,9 +88,11 @@ struct CodingSurfaceTests {
     @Test("/v1/fim/completions (what Continue's mistral provider calls) passes Mistral's shape through, chat-shaped chunks back")
     func fimEndpoint() async throws {
         try await DialectGateway.run { gateway in
-            let response = await gateway.post("/v1/fim/completions", [
-                "model": "mistral/codestral-2501", "prompt": "def add(a, b):\n", "suffix": "\n", "stream": true, "max_tokens": 32,
-            ])
+            let response = await gateway.post(
+                "/v1/fim/completions",
+                [
+                    "model": "mistral/codestral-2501", "prompt": "def add(a, b):\n", "suffix": "\n", "stream": true, "max_tokens": 32,
+                ])
             #expect(response.status == 200)
             let answer = ChatAnswer(response, stream: true)
             #expect(answer.content == FakeScript.completion.joined() && answer.endedWithDone)
@@ -93,24 +101,31 @@ struct CodingSurfaceTests {
         }
     }
 
-    @Test("/v1/completions on chat-only providers: the prompt becomes a chat request (FIM instruction when there is a suffix), text comes back")
+    @Test(
+        "/v1/completions on chat-only providers: the prompt becomes a chat request (FIM instruction when there is a suffix), text comes back"
+    )
     func completionsThroughChat() async throws {
         try await DialectGateway.run { gateway in
             for flavour in [Flavour.groq, .gemini, .anthropic] {
                 let prefix = DialectGateway.prefix(flavour)
                 for stream in [true, false] {
-                    let plain = await gateway.post("/v1/completions", ["model": "\(prefix)/chat", "prompt": "Once upon a time", "max_tokens": 16, "stream": stream])
+                    let plain = await gateway.post(
+                        "/v1/completions", ["model": "\(prefix)/chat", "prompt": "Once upon a time", "max_tokens": 16, "stream": stream])
                     #expect(plain.status == 200, "\(flavour): \(plain.text)")
                     let answer = Self.completionText(plain, stream: stream)
-                    #expect(answer.text == "Hello from the fake upstream" && answer.finish == "stop" && answer.wellFormed, "\(flavour) stream=\(stream)")
+                    #expect(
+                        answer.text == "Hello from the fake upstream" && answer.finish == "stop" && answer.wellFormed,
+                        "\(flavour) stream=\(stream)")
                 }
                 let seen = try #require(gateway.fakes.last(flavour))
                 switch flavour {
                 case .gemini:
-                    let text = (((seen.body["contents"] as? [[String: Any]])?.first?["parts"]) as? [[String: Any]])?.first?["text"] as? String
+                    let text =
+                        (((seen.body["contents"] as? [[String: Any]])?.first?["parts"]) as? [[String: Any]])?.first?["text"] as? String
                     #expect(text == "Once upon a time")
                 case .anthropic:
-                    let text = (((seen.body["messages"] as? [[String: Any]])?.first?["content"]) as? [[String: Any]])?.first?["text"] as? String
+                    let text =
+                        (((seen.body["messages"] as? [[String: Any]])?.first?["content"]) as? [[String: Any]])?.first?["text"] as? String
                     #expect(text == "Once upon a time")
                     #expect(seen.body["max_tokens"] as? Int == 16)
                 default:
@@ -130,12 +145,15 @@ struct CodingSurfaceTests {
     func nativeCompletions() async throws {
         try await DialectGateway.run { gateway in
             for stream in [true, false] {
-                let response = await gateway.post("/v1/completions", ["model": "oai/base-model", "prompt": "2 + 2 =", "suffix": "!", "stream": stream])
+                let response = await gateway.post(
+                    "/v1/completions", ["model": "oai/base-model", "prompt": "2 + 2 =", "suffix": "!", "stream": stream])
                 #expect(response.status == 200)
                 let answer = Self.completionText(response, stream: stream)
                 #expect(answer.text == FakeScript.completion.joined() && answer.wellFormed, "stream=\(stream)")
                 let seen = try #require(gateway.fakes.last(.openai))
-                #expect(seen.path == "/openai/v1/completions" && seen.body["model"] as? String == "base-model" && seen.body["suffix"] as? String == "!")
+                #expect(
+                    seen.path == "/openai/v1/completions" && seen.body["model"] as? String == "base-model"
+                        && seen.body["suffix"] as? String == "!")
             }
         }
     }
@@ -150,13 +168,15 @@ struct CodingSurfaceTests {
 
             // The openai SDK asks for base64 by default; Mistral refuses the field, so the gateway asks
             // for floats and encodes them itself.
-            let base64 = await gateway.post("/v1/embeddings", ["model": "mistral/mistral-embed", "input": "hello", "encoding_format": "base64"])
+            let base64 = await gateway.post(
+                "/v1/embeddings", ["model": "mistral/mistral-embed", "input": "hello", "encoding_format": "base64"])
             #expect(base64.status == 200, "\(base64.text)")
             let encoded = try #require(((base64.json["data"] as? [[String: Any]])?.first?["embedding"]) as? String)
             #expect(Self.floats(base64: encoded) == FakeScript.embedding(for: "hello").map(Float.init))
             #expect(gateway.fakes.last(.mistral)?.body["encoding_format"] == nil)
 
-            let gemini = await gateway.post("/v1/embeddings", ["model": "gemini/gemini-embedding-001", "input": ["a b c d", "e"], "dimensions": 3])
+            let gemini = await gateway.post(
+                "/v1/embeddings", ["model": "gemini/gemini-embedding-001", "input": ["a b c d", "e"], "dimensions": 3])
             #expect(gemini.status == 200, "\(gemini.text)")
             let vectors = (gemini.json["data"] as? [[String: Any]] ?? []).compactMap { $0["embedding"] as? [Double] }
             #expect(vectors == [FakeScript.embedding(for: "a b c d"), FakeScript.embedding(for: "e")])
@@ -189,7 +209,8 @@ struct CodingSurfaceTests {
     func catalog() async throws {
         try await DialectGateway.run { gateway in
             let one = await TestHTTPClient.get(gateway.gateway.url("/v1/models/gemini/gemini-2.5-flash"))
-            #expect(one.status == 200 && one.json["id"] as? String == "gemini/gemini-2.5-flash" && one.json["owned_by"] as? String == "gemini")
+            #expect(
+                one.status == 200 && one.json["id"] as? String == "gemini/gemini-2.5-flash" && one.json["owned_by"] as? String == "gemini")
             let missing = await TestHTTPClient.get(gateway.gateway.url("/v1/models/gemini/no-such-model"))
             #expect(missing.status == 404 && missing.error["code"] as? String == "model_not_found")
             let keyless = await TestHTTPClient.get(gateway.gateway.url("/v1/models/codestral/codestral-latest"))
@@ -216,14 +237,18 @@ struct CodingSurfaceTests {
 
     @Test("/v1/messages: Anthropic clients reach any dialect; answers, streams, tool use, thinking and errors in Anthropic's shape")
     func anthropicIngress() async throws {
-        let weather: [String: Any] = ["name": "get_weather", "input_schema": ["type": "object", "properties": ["city": ["type": "string"]]]]
+        let weather: [String: Any] = [
+            "name": "get_weather", "input_schema": ["type": "object", "properties": ["city": ["type": "string"]]],
+        ]
         try await DialectGateway.run { gateway in
             for flavour in [Flavour.gemini, .openai, .anthropic] {
                 let prefix = DialectGateway.prefix(flavour)
-                let whole = await gateway.post("/v1/messages", [
-                    "model": "\(prefix)/tools", "max_tokens": 100, "system": "Be brief.", "tools": [weather],
-                    "messages": [["role": "user", "content": "Weather in Paris?"]],
-                ])
+                let whole = await gateway.post(
+                    "/v1/messages",
+                    [
+                        "model": "\(prefix)/tools", "max_tokens": 100, "system": "Be brief.", "tools": [weather],
+                        "messages": [["role": "user", "content": "Weather in Paris?"]],
+                    ])
                 #expect(whole.status == 200, "\(flavour): \(whole.text)")
                 #expect(whole.json["type"] as? String == "message" && whole.json["model"] as? String == "\(prefix)/tools")
                 #expect(whole.json["stop_reason"] as? String == "tool_use", "\(flavour)")
@@ -231,36 +256,47 @@ struct CodingSurfaceTests {
                 #expect(use?["name"] as? String == "get_weather" && use?["input"] as? NSDictionary == ["city": "Paris"], "\(flavour)")
                 #expect((whole.json["usage"] as? [String: Any])?["input_tokens"] as? Int == FakeScript.promptTokens, "\(flavour)")
 
-                let streamed = await gateway.post("/v1/messages", [
-                    "model": "\(prefix)/tools", "max_tokens": 100, "stream": true, "tools": [weather],
-                    "messages": [["role": "user", "content": "Weather in Paris?"]],
-                ])
+                let streamed = await gateway.post(
+                    "/v1/messages",
+                    [
+                        "model": "\(prefix)/tools", "max_tokens": 100, "stream": true, "tools": [weather],
+                        "messages": [["role": "user", "content": "Weather in Paris?"]],
+                    ])
                 #expect(streamed.headers["content-type"]?.hasPrefix("text/event-stream") == true)
                 let names = streamed.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
                 #expect(names.first == "message_start" && names.suffix(2) == ["message_delta", "message_stop"], "\(flavour): \(names)")
                 #expect(names.contains("content_block_start") && names.contains("content_block_stop"))
-                #expect(streamed.text.contains(#""type":"input_json_delta""#) && streamed.text.contains(#""stop_reason":"tool_use""#), "\(flavour)")
-                #expect(streamed.text.contains(#""output_tokens":\#(FakeScript.completionTokens)"#), "\(flavour): usage reaches message_delta")
+                #expect(
+                    streamed.text.contains(#""type":"input_json_delta""#) && streamed.text.contains(#""stop_reason":"tool_use""#),
+                    "\(flavour)")
+                #expect(
+                    streamed.text.contains(#""output_tokens":\#(FakeScript.completionTokens)"#), "\(flavour): usage reaches message_delta")
             }
             // Thinking on: thoughts come back as a thinking block before the text.
-            let thinking = await gateway.post("/v1/messages", [
-                "model": "gemini/reasoning", "max_tokens": 4000, "thinking": ["type": "enabled", "budget_tokens": 2000],
-                "messages": [["role": "user", "content": "Think."]],
-            ])
+            let thinking = await gateway.post(
+                "/v1/messages",
+                [
+                    "model": "gemini/reasoning", "max_tokens": 4000, "thinking": ["type": "enabled", "budget_tokens": 2000],
+                    "messages": [["role": "user", "content": "Think."]],
+                ])
             let blocks = thinking.json["content"] as? [[String: Any]] ?? []
             #expect(blocks.map { $0["type"] as? String ?? "" } == ["thinking", "text"])
             #expect(blocks.first?["thinking"] as? String == "Let me think.")
-            let thinkingConfig = (gateway.fakes.last(.gemini)?.body["generationConfig"] as? [String: Any])?["thinkingConfig"] as? [String: Any]
+            let thinkingConfig =
+                (gateway.fakes.last(.gemini)?.body["generationConfig"] as? [String: Any])?["thinkingConfig"] as? [String: Any]
             #expect(thinkingConfig?["thinkingLevel"] as? String == "low")
 
-            let unknown = await gateway.post("/v1/messages", ["model": "nosuch/x", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
+            let unknown = await gateway.post(
+                "/v1/messages", ["model": "nosuch/x", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
             #expect(unknown.status == 404 && unknown.json["type"] as? String == "error")
             #expect((unknown.json["error"] as? [String: Any])?["type"] as? String == "not_found_error")
-            let limited = await gateway.post("/v1/messages", ["model": "gemini/error-429", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
+            let limited = await gateway.post(
+                "/v1/messages", ["model": "gemini/error-429", "max_tokens": 10, "messages": [["role": "user", "content": "x"]]])
             #expect(limited.status == 429 && (limited.json["error"] as? [String: Any])?["type"] as? String == "rate_limit_error")
             #expect(limited.headers["retry-after"] == "7")
             let missing = await gateway.post("/v1/messages", ["model": "demo/echo", "messages": [["role": "user", "content": "x"]]])
-            #expect(missing.status == 400 && (missing.json["error"] as? [String: Any])?["message"] as? String == "'max_tokens' is required.")
+            #expect(
+                missing.status == 400 && (missing.json["error"] as? [String: Any])?["message"] as? String == "'max_tokens' is required.")
         }
     }
 

@@ -25,47 +25,49 @@ struct ConfigCommandTests {
 
     @Test("a valid config is accepted and shown with key locations, never key values")
     func validConfig() async throws {
-        let result = try await Self.run(["check-config"], config: """
-            [server]
-            listen = "0.0.0.0:9000"
+        let result = try await Self.run(
+            ["check-config"],
+            config: """
+                [server]
+                listen = "0.0.0.0:9000"
 
-            [providers.mistral]
-            api_key_file = "/etc/orchestra/mistral.key"
-            headers = { "X-Team" = "platform" }
+                [providers.mistral]
+                api_key_file = "/etc/orchestra/mistral.key"
+                headers = { "X-Team" = "platform" }
 
-            [providers.local]
-            base_url = "http://127.0.0.1:11434/v1"
+                [providers.local]
+                base_url = "http://127.0.0.1:11434/v1"
 
-            [providers.local.models."llama3.1:8b"]
-            context_length = 131072
-            tools = true
+                [providers.local.models."llama3.1:8b"]
+                context_length = 131072
+                tools = true
 
-            [providers.local.quirks]
-            drop_fields = ["logprobs"]
-            rename_fields = { seed = "random_seed" }
-            echo_reasoning = true
+                [providers.local.quirks]
+                drop_fields = ["logprobs"]
+                rename_fields = { seed = "random_seed" }
+                echo_reasoning = true
 
-            [providers.claude]
-            dialect = "anthropic"
-            base_url = "https://api.anthropic.com"
-            api_key_env = "ANTHROPIC_API_KEY"
+                [providers.claude]
+                dialect = "anthropic"
+                base_url = "https://api.anthropic.com"
+                api_key_env = "ANTHROPIC_API_KEY"
 
-            [providers.groq.limits]
-            rpm = 30
-            tpm = 8000
-            max_concurrent = 4
-            max_wait = 5
+                [providers.groq.limits]
+                rpm = 30
+                tpm = 8000
+                max_concurrent = 4
+                max_wait = 5
 
-            [providers.groq.models."openai/gpt-oss-120b".limits]
-            rpd = 1000
+                [providers.groq.models."openai/gpt-oss-120b".limits]
+                rpd = 1000
 
-            [routes.mine]
-            models = ["groq/openai/gpt-oss-120b", "local/llama3.1:8b"]
-            strategy = "cheapest"
+                [routes.mine]
+                models = ["groq/openai/gpt-oss-120b", "local/llama3.1:8b"]
+                strategy = "cheapest"
 
-            [retries]
-            attempts = 2
-            """)
+                [retries]
+                attempts = 2
+                """)
         #expect(result.status == 0)
         #expect(result.output.contains("listen: 0.0.0.0:9000"))
         #expect(result.output.contains("key=file:/etc/orchestra/mistral.key"))
@@ -96,12 +98,27 @@ struct ConfigCommandTests {
             ("[providers.groq]\nenabled = \"yes\"\n", "providers.groq.enabled: expected true or false, found a string"),
             ("[providers.groq]\napi_key_env = \"A\"\napi_key_file = \"/k\"\n", "providers.groq.api_key_file: set either"),
             ("[providers.groq.models.x]\ninput_price = -1\n", "providers.groq.models.x.input_price: must not be negative"),
-            ("[providers.groq]\nheaders = { Authorization = \"Bearer x\" }\n", "providers.groq.headers.Authorization: credentials never go in headers"),
+            (
+                "[providers.groq]\nheaders = { Authorization = \"Bearer x\" }\n",
+                "providers.groq.headers.Authorization: credentials never go in headers"
+            ),
             ("[server\n", "invalid TOML at line 1"),
-            ("[providers.mine]\nbase_url = \"http://x\"\ndialect = \"cohere\"\n", "providers.mine.dialect: unknown dialect \"cohere\" (known: openai, gemini, anthropic, demo)"),
-            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_feilds = [\"n\"] }\n", "providers.mine.quirks.drop_feilds: unknown key"),
-            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_fields = \"n\" }\n", "providers.mine.quirks.drop_fields: expected an array of strings"),
-            ("[providers.mine]\nbase_url = \"http://x\"\nquirks = { tool_call_ids = \"short\" }\n", "providers.mine.quirks.tool_call_ids: expected one of \"any\", \"9-alphanumeric\""),
+            (
+                "[providers.mine]\nbase_url = \"http://x\"\ndialect = \"cohere\"\n",
+                "providers.mine.dialect: unknown dialect \"cohere\" (known: openai, gemini, anthropic, demo)"
+            ),
+            (
+                "[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_feilds = [\"n\"] }\n",
+                "providers.mine.quirks.drop_feilds: unknown key"
+            ),
+            (
+                "[providers.mine]\nbase_url = \"http://x\"\nquirks = { drop_fields = \"n\" }\n",
+                "providers.mine.quirks.drop_fields: expected an array of strings"
+            ),
+            (
+                "[providers.mine]\nbase_url = \"http://x\"\nquirks = { tool_call_ids = \"short\" }\n",
+                "providers.mine.quirks.tool_call_ids: expected one of \"any\", \"9-alphanumeric\""
+            ),
             ("[providers.groq.limits]\nrpm = 0\n", "providers.groq.limits.rpm: must be at least 1"),
             ("[providers.groq.limits]\nwindows = [{ requests = 3 }]\n", "providers.groq.limits.windows[0].seconds: required"),
             ("[routes.x]\nmodels = [\"nosuch/model\"]\n", "routes.x.models: 'nosuch/model' is not a known provider/model id"),
@@ -120,9 +137,11 @@ struct ConfigCommandTests {
     func models() async throws {
         let result = try await Self.run(["models"])
         #expect(result.status == 0)
-        for id in ["demo/echo", "kimi/kimi-for-coding", "nvidia/moonshotai/kimi-k2.5", "mistral/codestral-2501",
-                   "openrouter/", "siliconflow/Qwen/Qwen3-32B", "groq/openai/gpt-oss-120b", "cerebras/gpt-oss-120b",
-                   "gemini/gemini-2.5-flash"] {
+        for id in [
+            "demo/echo", "kimi/kimi-for-coding", "nvidia/moonshotai/kimi-k2.5", "mistral/codestral-2501",
+            "openrouter/", "siliconflow/Qwen/Qwen3-32B", "groq/openai/gpt-oss-120b", "cerebras/gpt-oss-120b",
+            "gemini/gemini-2.5-flash",
+        ] {
             #expect(result.output.contains(id), "missing \(id)")
         }
     }

@@ -9,22 +9,26 @@ struct DialectConformanceTests {
     typealias Flavour = FakeProviders.Flavour
     static let all = Flavour.allCases
     static var user: [String: Any] { ["messages": [["role": "user", "content": "Say hello"]]] }
-    static var weatherTool: [String: Any] { [
-        "type": "function",
-        "function": [
-            "name": "get_weather", "description": "Current weather", "strict": true,
-            "parameters": [
-                "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false,
-                "properties": ["city": ["type": "string", "description": "City name"], "unit": ["$ref": "#/$defs/unit"]],
-                "$defs": ["unit": ["type": ["string", "null"], "enum": ["C", "F"]]],
-                "required": ["city"],
+    static var weatherTool: [String: Any] {
+        [
+            "type": "function",
+            "function": [
+                "name": "get_weather", "description": "Current weather", "strict": true,
+                "parameters": [
+                    "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false,
+                    "properties": ["city": ["type": "string", "description": "City name"], "unit": ["$ref": "#/$defs/unit"]],
+                    "$defs": ["unit": ["type": ["string", "null"], "enum": ["C", "F"]]],
+                    "required": ["city"],
+                ] as [String: Any],
             ] as [String: Any],
-        ] as [String: Any],
-    ] }
-    static var timeTool: [String: Any] { [
-        "type": "function",
-        "function": ["name": "get_time", "parameters": ["type": "object", "properties": ["zone": ["type": "string"]]]] as [String: Any],
-    ] }
+        ]
+    }
+    static var timeTool: [String: Any] {
+        [
+            "type": "function",
+            "function": ["name": "get_time", "parameters": ["type": "object", "properties": ["zone": ["type": "string"]]]] as [String: Any],
+        ]
+    }
 
     @Test("plain chat, whole and streamed with usage: same answer from every dialect")
     func plainChat() async throws {
@@ -66,14 +70,16 @@ struct DialectConformanceTests {
 
     @Test("system prompt and multi-turn history: system moved where each dialect wants it, turns merged to alternate")
     func systemAndHistory() async throws {
-        let request: [String: Any] = ["messages": [
-            ["role": "system", "content": "You are terse."],
-            ["role": "developer", "content": "Answer in English."],
-            ["role": "user", "content": "Hi"],
-            ["role": "assistant", "content": "Hello!"],
-            ["role": "user", "content": "How are you?"],
-            ["role": "user", "content": [["type": "text", "text": "Be brief."]]],
-        ]]
+        let request: [String: Any] = [
+            "messages": [
+                ["role": "system", "content": "You are terse."],
+                ["role": "developer", "content": "Answer in English."],
+                ["role": "user", "content": "Hi"],
+                ["role": "assistant", "content": "Hello!"],
+                ["role": "user", "content": "How are you?"],
+                ["role": "user", "content": [["type": "text", "text": "Be brief."]]],
+            ]
+        ]
         try await DialectGateway.run { gateway in
             for flavour in Self.all {
                 let answer = await gateway.chat(flavour, model: "chat", request)
@@ -81,21 +87,33 @@ struct DialectConformanceTests {
                 let seen = try #require(gateway.fakes.last(flavour))
                 switch flavour {
                 case .openai, .groq:
-                    #expect((seen.body["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "" } == ["system", "developer", "user", "assistant", "user", "user"])
+                    #expect(
+                        (seen.body["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "" } == [
+                            "system", "developer", "user", "assistant", "user", "user",
+                        ])
                 case .mistral:
                     // Mistral has no developer role.
-                    #expect((seen.body["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "" } == ["system", "system", "user", "assistant", "user", "user"])
+                    #expect(
+                        (seen.body["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "" } == [
+                            "system", "system", "user", "assistant", "user", "user",
+                        ])
                 case .gemini:
                     let system = (seen.body["systemInstruction"] as? [String: Any])?["parts"] as? [[String: Any]]
                     #expect(system?.first?["text"] as? String == "You are terse.\n\nAnswer in English.")
                     let contents = seen.body["contents"] as? [[String: Any]] ?? []
                     #expect(contents.map { $0["role"] as? String ?? "" } == ["user", "model", "user"])
-                    #expect((contents.last?["parts"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["How are you?", "Be brief."])
+                    #expect(
+                        (contents.last?["parts"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == [
+                            "How are you?", "Be brief.",
+                        ])
                 case .anthropic:
                     #expect(seen.body["system"] as? String == "You are terse.\n\nAnswer in English.")
                     let messages = seen.body["messages"] as? [[String: Any]] ?? []
                     #expect(messages.map { $0["role"] as? String ?? "" } == ["user", "assistant", "user"])
-                    #expect((messages.last?["content"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["How are you?", "Be brief."])
+                    #expect(
+                        (messages.last?["content"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == [
+                            "How are you?", "Be brief.",
+                        ])
                 }
             }
         }
@@ -103,7 +121,9 @@ struct DialectConformanceTests {
 
     @Test("one tool call, whole and streamed: tools translated, schema cleaned, tool_choice mapped, call returned with an id")
     func oneTool() async throws {
-        let request: [String: Any] = ["messages": [["role": "user", "content": "Weather in Paris?"]], "tools": [Self.weatherTool], "tool_choice": "required"]
+        let request: [String: Any] = [
+            "messages": [["role": "user", "content": "Weather in Paris?"]], "tools": [Self.weatherTool], "tool_choice": "required",
+        ]
         try await DialectGateway.run { gateway in
             for flavour in Self.all {
                 for stream in [false, true] {
@@ -161,7 +181,8 @@ struct DialectConformanceTests {
                     #expect(Set(answer.calls.map(\.id)).count == 2, "\(label): ids must differ")
                 }
                 if flavour == .gemini {
-                    let config = (gateway.fakes.last(.gemini)?.body["toolConfig"] as? [String: Any])?["functionCallingConfig"] as? [String: Any]
+                    let config =
+                        (gateway.fakes.last(.gemini)?.body["toolConfig"] as? [String: Any])?["functionCallingConfig"] as? [String: Any]
                     #expect(config?["allowedFunctionNames"] as? [String] == ["get_weather"])
                 }
                 if flavour == .anthropic {
@@ -181,9 +202,10 @@ struct DialectConformanceTests {
                     let turn = await gateway.chat(flavour, model: "tools", stream: stream, first)
                     let call = try #require(turn.calls.first, "\(flavour)")
                     var followUp = first
-                    followUp["messages"] = (first["messages"] as! [[String: Any]]) + [
-                        turn.assistantMessage, ["role": "tool", "tool_call_id": call.id, "content": #"{"temperature":21}"#],
-                    ]
+                    followUp["messages"] =
+                        (first["messages"] as! [[String: Any]]) + [
+                            turn.assistantMessage, ["role": "tool", "tool_call_id": call.id, "content": #"{"temperature":21}"#],
+                        ]
                     let answer = await gateway.chat(flavour, model: "tools", stream: stream, followUp)
                     #expect(answer.status == 200, "\(flavour) stream=\(stream): \(answer.error ?? [:])")
                     #expect(answer.content == "It is 21 degrees in Paris.", "\(flavour)")
@@ -198,7 +220,9 @@ struct DialectConformanceTests {
                 case .gemini:
                     let contents = seen.body["contents"] as? [[String: Any]] ?? []
                     let call = (contents[1]["parts"] as? [[String: Any]])?.first
-                    #expect(call?["thoughtSignature"] as? String == FakeGeminiProvider.signature(for: "get_weather"), "the signature survived the client round trip")
+                    #expect(
+                        call?["thoughtSignature"] as? String == FakeGeminiProvider.signature(for: "get_weather"),
+                        "the signature survived the client round trip")
                     let response = ((contents[2]["parts"] as? [[String: Any]])?.first?["functionResponse"]) as? [String: Any]
                     #expect(response?["name"] as? String == "get_weather")
                     #expect(response?["response"] as? NSDictionary == ["temperature": 21])
@@ -211,14 +235,23 @@ struct DialectConformanceTests {
         }
     }
 
-    @Test("history written elsewhere: foreign tool ids are rewritten for Mistral and Anthropic, unsigned Gemini calls get the validator escape")
+    @Test(
+        "history written elsewhere: foreign tool ids are rewritten for Mistral and Anthropic, unsigned Gemini calls get the validator escape"
+    )
     func foreignHistory() async throws {
         let id = "call_Gx7+/from=another.provider"
-        let request: [String: Any] = ["messages": [
-            ["role": "user", "content": "Weather in Paris?"],
-            ["role": "assistant", "content": NSNull(), "tool_calls": [["id": id, "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Paris"}"#]]]],
-            ["role": "tool", "tool_call_id": id, "content": "sunny"],
-        ], "tools": [Self.weatherTool]]
+        let request: [String: Any] = [
+            "messages": [
+                ["role": "user", "content": "Weather in Paris?"],
+                [
+                    "role": "assistant", "content": NSNull(),
+                    "tool_calls": [
+                        ["id": id, "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Paris"}"#]]
+                    ],
+                ],
+                ["role": "tool", "tool_call_id": id, "content": "sunny"],
+            ], "tools": [Self.weatherTool],
+        ]
         try await DialectGateway.run { gateway in
             for flavour in Self.all {
                 let answer = await gateway.chat(flavour, model: "tools", request)
@@ -240,14 +273,20 @@ struct DialectConformanceTests {
         let fakes = try await FakeProviders.start()
         defer { fakes.stop() }
         let headers = ["Content-Type: application/json", "x-goog-api-key: \(FakeProviders.key)"]
-        let unsigned = #"{"contents":[{"role":"user","parts":[{"text":"hi"}]},{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{}}}]},{"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{}}}]}]}"#
+        let unsigned =
+            #"{"contents":[{"role":"user","parts":[{"text":"hi"}]},{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{}}}]},{"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{}}}]}]}"#
         let gemini = await TestHTTPClient.post(fakes.baseURL(.gemini) + "/models/tools:generateContent", json: unsigned, headers: headers)
         #expect(gemini.status == 400 && gemini.text.contains("thought_signature"))
-        let badID = #"{"model":"tools","messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"call_123456789","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"call_123456789","content":"x"}]}"#
-        let mistral = await TestHTTPClient.post(fakes.baseURL(.mistral) + "/chat/completions", json: badID, headers: ["Authorization: Bearer \(FakeProviders.key)"])
+        let badID =
+            #"{"model":"tools","messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"call_123456789","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"call_123456789","content":"x"}]}"#
+        let mistral = await TestHTTPClient.post(
+            fakes.baseURL(.mistral) + "/chat/completions", json: badID, headers: ["Authorization: Bearer \(FakeProviders.key)"])
         #expect(mistral.status == 422 && mistral.text.contains("length of 9"))
-        let orphan = #"{"model":"tools","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_x","content":"x"}]}]}"#
-        let anthropic = await TestHTTPClient.post(fakes.baseURL(.anthropic) + "/v1/messages", json: orphan, headers: ["x-api-key: \(FakeProviders.key)", "anthropic-version: 2023-06-01"])
+        let orphan =
+            #"{"model":"tools","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_x","content":"x"}]}]}"#
+        let anthropic = await TestHTTPClient.post(
+            fakes.baseURL(.anthropic) + "/v1/messages", json: orphan,
+            headers: ["x-api-key: \(FakeProviders.key)", "anthropic-version: 2023-06-01"])
         #expect(anthropic.status == 400 && anthropic.text.contains("tool_use_id"))
     }
 
@@ -255,7 +294,14 @@ struct DialectConformanceTests {
     func images() async throws {
         let pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
         func request(_ url: String) -> [String: Any] {
-            ["messages": [["role": "user", "content": [["type": "text", "text": "What is this?"], ["type": "image_url", "image_url": ["url": url]]]]]]
+            [
+                "messages": [
+                    [
+                        "role": "user",
+                        "content": [["type": "text", "text": "What is this?"], ["type": "image_url", "image_url": ["url": url]]],
+                    ]
+                ]
+            ]
         }
         try await DialectGateway.run { gateway in
             for flavour in Self.all {
@@ -273,7 +319,9 @@ struct DialectConformanceTests {
                 case .anthropic:
                     let blocks = (seen.body["messages"] as? [[String: Any]])?.first?["content"] as? [[String: Any]]
                     let source = blocks?.last?["source"] as? [String: Any]
-                    #expect(source?["type"] as? String == "base64" && source?["media_type"] as? String == "image/png" && source?["data"] as? String == pixel)
+                    #expect(
+                        source?["type"] as? String == "base64" && source?["media_type"] as? String == "image/png"
+                            && source?["data"] as? String == pixel)
                 }
             }
             let before = gateway.fakes.count(.gemini)
@@ -292,9 +340,16 @@ struct DialectConformanceTests {
     func jsonMode() async throws {
         let request: [String: Any] = [
             "messages": [["role": "user", "content": "What is the answer?"]],
-            "response_format": ["type": "json_schema", "json_schema": ["name": "answer", "strict": true, "schema": [
-                "type": "object", "properties": ["answer": ["type": "integer"]], "required": ["answer"], "additionalProperties": false,
-            ] as [String: Any]] as [String: Any]],
+            "response_format": [
+                "type": "json_schema",
+                "json_schema": [
+                    "name": "answer", "strict": true,
+                    "schema": [
+                        "type": "object", "properties": ["answer": ["type": "integer"]], "required": ["answer"],
+                        "additionalProperties": false,
+                    ] as [String: Any],
+                ] as [String: Any],
+            ],
         ]
         try await DialectGateway.run { gateway in
             for flavour in Self.all {
@@ -322,7 +377,9 @@ struct DialectConformanceTests {
         }
     }
 
-    @Test("reasoning: thoughts come back as reasoning_content from every dialect (Groq's `reasoning` and Magistral's blocks too), thought tokens counted")
+    @Test(
+        "reasoning: thoughts come back as reasoning_content from every dialect (Groq's `reasoning` and Magistral's blocks too), thought tokens counted"
+    )
     func reasoning() async throws {
         let request: [String: Any] = ["messages": [["role": "user", "content": "Think, then answer."]], "reasoning_effort": "low"]
         try await DialectGateway.run { gateway in
@@ -353,7 +410,9 @@ struct DialectConformanceTests {
         }
     }
 
-    @Test("reasoning echo: a tool-call turn replayed without its reasoning gets it re-attached upstream (reasoning_content; Anthropic's signed thinking)")
+    @Test(
+        "reasoning echo: a tool-call turn replayed without its reasoning gets it re-attached upstream (reasoning_content; Anthropic's signed thinking)"
+    )
     func reasoningEcho() async throws {
         let first: [String: Any] = ["messages": [["role": "user", "content": "Weather in Paris?"]], "tools": [Self.weatherTool]]
         try await DialectGateway.run { gateway in
@@ -362,9 +421,10 @@ struct DialectConformanceTests {
                 #expect(turn.reasoning == "I should call the tool.")
                 var followUp = first
                 let call = try #require(turn.calls.first)
-                followUp["messages"] = (first["messages"] as! [[String: Any]]) + [
-                    turn.assistantMessage, ["role": "tool", "tool_call_id": call.id, "content": "21"],
-                ]
+                followUp["messages"] =
+                    (first["messages"] as! [[String: Any]]) + [
+                        turn.assistantMessage, ["role": "tool", "tool_call_id": call.id, "content": "21"],
+                    ]
                 let answer = await gateway.chat(.openai, model: "think-tools", followUp)
                 #expect(answer.status == 200, "stream=\(stream): \(answer.error ?? [:])")
                 let replayed = (gateway.fakes.last(.openai)?.body["messages"] as? [[String: Any]])?[1]
@@ -376,20 +436,24 @@ struct DialectConformanceTests {
                 let turn = await gateway.chat(.anthropic, model: "think-tools", stream: stream, thinkingFirst)
                 #expect(turn.reasoning == "I should call the tool.")
                 var followUp = thinkingFirst
-                followUp["messages"] = (first["messages"] as! [[String: Any]]) + [
-                    turn.assistantMessage, ["role": "tool", "tool_call_id": turn.calls.first?.id ?? "", "content": "21"],
-                ]
+                followUp["messages"] =
+                    (first["messages"] as! [[String: Any]]) + [
+                        turn.assistantMessage, ["role": "tool", "tool_call_id": turn.calls.first?.id ?? "", "content": "21"],
+                    ]
                 let answer = await gateway.chat(.anthropic, model: "think-tools", followUp)
                 #expect(answer.status == 200, "anthropic stream=\(stream): \(answer.error ?? [:])")
                 let replayed = (gateway.fakes.last(.anthropic)?.body["messages"] as? [[String: Any]])?[1]["content"] as? [[String: Any]]
-                #expect(replayed?.first?["type"] as? String == "thinking" && replayed?.first?["thinking"] as? String == "I should call the tool.")
+                #expect(
+                    replayed?.first?["type"] as? String == "thinking"
+                        && replayed?.first?["thinking"] as? String == "I should call the tool.")
             }
             // The same replay to a provider without the echo quirk is refused by the upstream, as Kimi would.
             let turn = await gateway.chat(.groq, model: "think-tools", first)
             var followUp = first
-            followUp["messages"] = (first["messages"] as! [[String: Any]]) + [
-                turn.assistantMessage, ["role": "tool", "tool_call_id": turn.calls.first?.id ?? "", "content": "21"],
-            ]
+            followUp["messages"] =
+                (first["messages"] as! [[String: Any]]) + [
+                    turn.assistantMessage, ["role": "tool", "tool_call_id": turn.calls.first?.id ?? "", "content": "21"],
+                ]
             let refused = await gateway.chat(.groq, model: "think-tools", followUp)
             #expect(refused.status == 400)
             #expect((refused.error?["message"] as? String)?.contains("reasoning_content is missing") == true)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// A crashed, hung or frozen provider never touches the others. Providers A (`fake`) and B (`other`)
-/// point at fake upstreams; A carries steady concurrent load while B is broken in each way.
+/// Each provider runs in its own worker process, and a crashed, hung, frozen or unstartable one never
+/// touches the others. Providers A (`fake`) and B (`other`) point at fake upstreams; A carries steady
+/// concurrent load while B is broken in each way.
 @Suite("Fault isolation", .serialized)
 struct FaultIsolationTests {
     /// Pings fast enough to catch a frozen worker within seconds, but slack enough that a worker
@@ -13,6 +14,32 @@ struct FaultIsolationTests {
         ping_timeout = 2
         request_wait = 3
         """
+
+    @Test("two providers are served by two worker processes; killing one leaves the other serving")
+    func separateWorkers() async throws {
+        try await withGateway { gateway, upstream in
+            let pids = await gateway.workerPIDs()
+            let fake = try #require(pids["fake"])
+            let other = try #require(pids["other"])
+            #expect(fake != other)
+            #expect(fake != gateway.process.processIdentifier)
+            #expect(ProcessTree.parent(of: fake) == gateway.process.processIdentifier)
+
+            #expect(await gateway.chat(chatBody(model: "other/ok")).status == 200)
+            #expect(upstream.requests.last?.authorization == "Bearer \(TestConfig.otherKey)")
+
+            kill(other, SIGKILL)
+            let meanwhile = await gateway.chat(chatBody(model: "fake/ok"))
+            #expect(meanwhile.status == 200)
+            #expect(upstream.requests.last?.authorization == "Bearer \(TestConfig.fakeKey)")
+
+            // The supervisor restarts the killed worker; wait for its new pid (bounded), which then serves.
+            let replaced = try? await Self.waitForNewPID(gateway, provider: "other", notIn: [other])
+            if replaced != nil { #expect(await gateway.chat(chatBody(model: "other/ok")).status == 200) }
+            #expect(replaced != nil)
+            #expect(await gateway.workerPIDs()["fake"] == fake)
+        }
+    }
 
     @Test("kill -9 of B's worker, again and again: zero failed requests on A; B comes back")
     func killRepeatedly() async throws {
@@ -86,7 +113,7 @@ struct FaultIsolationTests {
         let config = "[supervisor]\nmax_restarts = 2\nfailed_retry = 60\n"
         try await withGateway(extraConfig: config) { gateway, _ in
             let load = LoadLoop(gateway: gateway, model: "fake/ok")
-            try await Self.killEachNewWorker(gateway, provider: "other", times: 3)
+            _ = try await Self.killEachNewWorker(gateway, provider: "other", times: 3)
             // The third exit within the window marks B failed.
             let deadline = Date().addingTimeInterval(5)
             var state = ""
@@ -106,31 +133,50 @@ struct FaultIsolationTests {
         }
     }
 
-    @Test("SIGTERM during streams: every stream completes or ends with an error event, exit status 0")
-    func sigtermDuringStreams() async throws {
-        let upstream = try await FakeUpstream.start()
-        defer { upstream.stop() }
-        let gateway = try await GatewayProcess.start(config: TestConfig.providers(upstream: upstream.baseURL), environment: TestConfig.environment)
-        let streams = (0..<6).map { index in
-            Task { await gateway.chat(chatBody(model: index % 2 == 0 ? "demo/slow" : "fake/slow-stream", stream: true)) }
-        }
-        // Every stream in flight, then ask the gateway to stop.
-        try await gateway.waitForInFlight(6)
-        kill(gateway.process.processIdentifier, SIGTERM)
-        var results: [TestHTTPClient.Response] = []
-        for stream in streams { results.append(await stream.value) }
-        #expect(await gateway.process.exited() == 0)
-        for result in results {
-            #expect(result.status == 200)
-            let last = result.events.last ?? ""
-            #expect(last == "[DONE]" || last.contains("\"error\""), "stream ended with: \(last)")
-        }
-        #expect(results.filter { $0.events.last == "[DONE]" }.count == results.count, "in-flight streams finish within the grace period")
+    @Test("a worker that cannot start: requests wait a bounded time, then 503; once failed, a fast 503 with retry-after")
+    func brokenWorker() async throws {
+        let gateway = try await GatewayProcess.start(
+            config: TestConfig.builtinsOff + "[supervisor]\nmax_restarts = 2\nrequest_wait = 1\nfailed_retry = 30\n",
+            server: "worker_binary = \"/bin/false\"", waitForReady: false
+        )
+        // Restarting (0.1 s, 0.2 s backoff) then failed after the third exit, well within a second.
+        let first = await gateway.chat(chatBody(model: "demo/echo"))
+        #expect(first.status == 503)
+        #expect(first.error["code"] as? String == "provider_unavailable")
+        let started = Date()
+        let failed = await gateway.chat(chatBody(model: "demo/echo"))
+        #expect(Date().timeIntervalSince(started) < 0.5)
+        #expect(failed.status == 503)
+        #expect((failed.error["message"] as? String)?.contains("keeps failing") == true)
+        let retryAfter = Int(failed.headers["retry-after"] ?? "") ?? 0
+        #expect((20...30).contains(retryAfter))
+        let health = await TestHTTPClient.get(gateway.url("/health"))
+        #expect(health.status == 503)
+        #expect((health.json["status"] as? String)?.contains("demo failed") == true)
+        let demo = (health.json["providers"] as? [String: [String: Any]])?["demo"]
+        #expect((demo?["reason"] as? String)?.contains("3 exits in 60 s") == true)
         await gateway.stop()
     }
 
-    /// `kill -9`s `provider`'s worker as soon as each replacement is ready; returns the killed pids.
-    @discardableResult
+    @Test("requests in flight on a worker that dies get a 502 or an in-stream error at once, never a hang")
+    func inFlightOnDyingWorker() async throws {
+        try await withGateway { gateway, _ in
+            let pid = try #require(await gateway.workerPIDs()["other"])
+            let whole = Task { await gateway.chat(chatBody(model: "other/hang")) }
+            let stream = Task { await gateway.chat(chatBody(model: "other/slow-stream", stream: true)) }
+            try await gateway.waitForInFlight(2, provider: "other")
+            let killedAt = Date()
+            kill(pid, SIGKILL)
+            let wholeResult = await whole.value
+            let streamResult = await stream.value
+            #expect(Date().timeIntervalSince(killedAt) < 3)
+            #expect(wholeResult.status == 502)
+            #expect(wholeResult.error["code"] as? String == "worker_lost")
+            #expect(streamResult.status == 200)
+            #expect(streamResult.events.last?.contains("worker_lost") == true, "stream ended with \(streamResult.events.last ?? "nothing")")
+        }
+    }
+
     static func killEachNewWorker(_ gateway: GatewayProcess, provider: String, times: Int) async throws -> Set<Int32> {
         var killed: Set<Int32> = []
         for _ in 0..<times {

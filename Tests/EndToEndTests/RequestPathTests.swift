@@ -34,7 +34,9 @@ struct RequestPathTests {
             #expect(events.filter { $0 == "[DONE]" }.count == 1)
             let payloads = events.dropLast().map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(payloads.allSatisfy { $0 != nil })
-            let text = payloads.compactMap { (($0?["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String }.joined()
+            let text = payloads.compactMap {
+                (($0?["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
+            }.joined()
             #expect(text == "Hello from the fake upstream")
             let usage = payloads.last??["usage"] as? [String: Any]
             #expect(usage?["total_tokens"] as? Int == 10)

@@ -68,7 +68,8 @@ struct SystemdTests {
             let before = await gateway.workerPIDs()
             let configURL = gateway.directory.appendingPathComponent("config.toml")
             var text = try String(contentsOf: configURL, encoding: .utf8)
-            text = text.replacingOccurrences(of: "headers = { \"X-Title\" = \"Orchestra tests\" }", with: "headers = { \"X-Title\" = \"Reloaded\" }")
+            text = text.replacingOccurrences(
+                of: "headers = { \"X-Title\" = \"Orchestra tests\" }", with: "headers = { \"X-Title\" = \"Reloaded\" }")
             text += "\n[providers.added]\nbase_url = \"\(upstream.baseURL)\"\n"
             try text.write(to: configURL, atomically: true, encoding: .utf8)
             kill(gateway.process.processIdentifier, SIGHUP)
@@ -96,7 +97,8 @@ struct SystemdTests {
 /// Unit files and socket activation, with Debian's systemd tools.
 @Suite("systemd units")
 struct SystemdUnitTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test("systemd-analyze verify accepts the units without a single warning")
     func verifyUnits() async throws {
@@ -142,7 +144,8 @@ struct SystemdUnitTests {
         while !log.text.contains("Listening on") && Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let response = await TestHTTPClient.post("http://127.0.0.1:\(port)/v1/chat/completions", json: chatBody(model: "demo/echo", text: "activated"))
+        let response = await TestHTTPClient.post(
+            "http://127.0.0.1:\(port)/v1/chat/completions", json: chatBody(model: "demo/echo", text: "activated"))
         #expect(response.status == 200, "log: \(log.text)")
         #expect(response.text.contains("You said: activated"))
         #expect(await TestHTTPClient.get("http://127.0.0.1:\(port)/health").status == 200)

@@ -7,7 +7,9 @@ import Testing
 struct TrafficControlTests {
     typealias Flavour = FakeProviders.Flavour
 
-    static func provider(_ name: String, _ fakes: FakeProviders, _ flavour: Flavour = .openai, keyVariable: String = "FAKE_API_KEY", extra: String = "") -> String {
+    static func provider(
+        _ name: String, _ fakes: FakeProviders, _ flavour: Flavour = .openai, keyVariable: String = "FAKE_API_KEY", extra: String = ""
+    ) -> String {
         "[providers.\(name)]\nbase_url = \"\(fakes.baseURL(flavour))\"\napi_key_env = \"\(keyVariable)\"\n\(extra)\n"
     }
 
@@ -20,7 +22,9 @@ struct TrafficControlTests {
     }
 
     /// Polls `/health` (the gateway's own readiness signal for limiter state) until `condition` holds.
-    static func waitFor(_ gateway: DialectGateway, _ provider: String, timeout: Double = 10, _ condition: ([String: Any]) -> Bool) async throws {
+    static func waitFor(
+        _ gateway: DialectGateway, _ provider: String, timeout: Double = 10, _ condition: ([String: Any]) -> Bool
+    ) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if condition(await limits(gateway, provider)) { return }
@@ -29,9 +33,12 @@ struct TrafficControlTests {
         Issue.record("limiter state of \(provider) never reached the expected condition: \(await limits(gateway, provider))")
     }
 
-    @Test("a request limit of N per window lets exactly N through a burst of 10×N; the rest get 429 with retry-after and rate-limit headers")
+    @Test(
+        "a request limit of N per window lets exactly N through a burst of 10×N; the rest get 429 with retry-after and rate-limit headers")
     func burst() async throws {
-        let extra: (FakeProviders) -> String = { Self.provider("limited", $0, extra: "limits = { windows = [{ requests = 3, seconds = 2 }] }") }
+        let extra: (FakeProviders) -> String = {
+            Self.provider("limited", $0, extra: "limits = { windows = [{ requests = 3, seconds = 2 }] }")
+        }
         try await DialectGateway.run(extra: extra) { gateway in
             let responses = await withTaskGroup(of: ChatAnswer.self) { group in
                 for _ in 0..<30 { group.addTask { await gateway.chat(.openai, model: "window-3-2", Self.say("hi"), provider: "limited") } }
@@ -41,9 +48,15 @@ struct TrafficControlTests {
             let refused = responses.filter { $0.status == 429 }
             #expect(refused.count == 27)
             #expect(refused.allSatisfy { ($0.error?["message"] as? String)?.contains("gateway's limit of 3 requests per 2 s") == true })
-            #expect(refused.allSatisfy { Int($0.headers["retry-after"] ?? "") ?? 0 >= 1 && $0.headers["x-ratelimit-limit-requests"] == "3" })
-            #expect(refused.allSatisfy { $0.headers["x-ratelimit-remaining-requests"] == "0" && $0.headers["x-orchestra-rate-limit"] == "gateway" })
-            #expect(gateway.fakes.requests(.openai).filter { $0.body["model"] as? String == "window-3-2" }.count == 3, "the fake never sees more")
+            #expect(
+                refused.allSatisfy { Int($0.headers["retry-after"] ?? "") ?? 0 >= 1 && $0.headers["x-ratelimit-limit-requests"] == "3" })
+            #expect(
+                refused.allSatisfy {
+                    $0.headers["x-ratelimit-remaining-requests"] == "0" && $0.headers["x-orchestra-rate-limit"] == "gateway"
+                })
+            #expect(
+                gateway.fakes.requests(.openai).filter { $0.body["model"] as? String == "window-3-2" }.count == 3,
+                "the fake never sees more")
         }
     }
 
@@ -64,8 +77,10 @@ struct TrafficControlTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.allSatisfy { $0.status == 200 })
-            let order = gateway.fakes.requests(.openai).compactMap { (($0.body["messages"] as? [[String: Any]])?.first?["content"] as? String) }
-                .filter { $0.hasPrefix("order-") }
+            let order = gateway.fakes.requests(.openai).compactMap {
+                (($0.body["messages"] as? [[String: Any]])?.first?["content"] as? String)
+            }
+            .filter { $0.hasPrefix("order-") }
             #expect(order == (0..<6).map { "order-\($0)" })
         }
     }
@@ -100,17 +115,23 @@ struct TrafficControlTests {
                 let answer = await gateway.chat(.openai, model: "key-a-limited", Self.say("\(index)"), provider: "twokeys")
                 #expect(answer.status == 200)
             }
-            let used = gateway.fakes.requests(.openai).filter { $0.body["model"] as? String == "key-a-limited" }.map { $0.header("authorization") ?? "" }
+            let used = gateway.fakes.requests(.openai).filter { $0.body["model"] as? String == "key-a-limited" }.map {
+                $0.header("authorization") ?? ""
+            }
             #expect(used == ["Bearer \(FakeProviders.key)"] + Array(repeating: "Bearer \(FakeProviders.otherKey)", count: 3))
             let chat = await gateway.chat(.openai, model: "chat", Self.say("other model"), provider: "twokeys")
             #expect(chat.status == 200)
-            #expect(gateway.fakes.last(.openai)?.header("authorization") == "Bearer \(FakeProviders.key)", "the rest is per model: key A still serves other models")
+            #expect(
+                gateway.fakes.last(.openai)?.header("authorization") == "Bearer \(FakeProviders.key)",
+                "the rest is per model: key A still serves other models")
         }
     }
 
     @Test("a token budget reserves max_tokens and gives back what the answer did not use")
     func tokenBudget() async throws {
-        let extra: (FakeProviders) -> String = { Self.provider("tokens", $0, extra: "limits = { windows = [{ tokens = 400, seconds = 30 }] }") }
+        let extra: (FakeProviders) -> String = {
+            Self.provider("tokens", $0, extra: "limits = { windows = [{ tokens = 400, seconds = 30 }] }")
+        }
         try await DialectGateway.run(extra: extra) { gateway in
             var request = Self.say("hi")
             request["max_tokens"] = 300
@@ -179,14 +200,27 @@ struct TrafficControlTests {
         try await DialectGateway.run(extra: extra) { gateway in
             let text = await gateway.chat(.openai, model: "eyes", Self.say("hi"), provider: "route")
             #expect(text.headers["x-orchestra-model"] == "groq/chat")
-            let image: [String: Any] = ["messages": [["role": "user", "content": [
-                ["type": "text", "text": "What is this?"], ["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw0KGgo="]],
-            ]]]]
+            let image: [String: Any] = [
+                "messages": [
+                    [
+                        "role": "user",
+                        "content": [
+                            ["type": "text", "text": "What is this?"],
+                            ["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw0KGgo="]],
+                        ],
+                    ]
+                ]
+            ]
             let seen = await gateway.chat(.openai, model: "eyes", image, provider: "route")
             #expect(seen.status == 200 && seen.headers["x-orchestra-model"] == "gemini/chat")
             let long = await gateway.chat(.openai, model: "eyes", Self.say(String(repeating: "word ", count: 1200)), provider: "route")
             #expect(long.headers["x-orchestra-model"] == "gemini/chat", "a prompt over groq's context goes to the longer model")
-            let none = await gateway.chat(.openai, model: "eyes", ["messages": [["role": "user", "content": "x"]], "tools": [["type": "function", "function": ["name": "f"]]], "max_tokens": 2_000_000], provider: "route")
+            let none = await gateway.chat(
+                .openai, model: "eyes",
+                [
+                    "messages": [["role": "user", "content": "x"]], "tools": [["type": "function", "function": ["name": "f"]]],
+                    "max_tokens": 2_000_000,
+                ], provider: "route")
             #expect(none.status == 503 && none.error?["code"] as? String == "no_route_member")
         }
     }

@@ -46,9 +46,16 @@ struct UsageTests {
         let path = Self.database()
         try await DialectGateway.run(extra: Self.usageConfig(path)) { gateway in
             for stream in [false, true] {
-                for _ in 0..<3 { #expect(await gateway.chat(.openai, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]], provider: "priced").status == 200) }
+                for _ in 0..<3 {
+                    #expect(
+                        await gateway.chat(
+                            .openai, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]], provider: "priced"
+                        ).status == 200)
+                }
                 for flavour in [FakeProviders.Flavour.gemini, .anthropic] {
-                    #expect(await gateway.chat(flavour, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]]).status == 200)
+                    #expect(
+                        await gateway.chat(flavour, model: "chat", stream: stream, ["messages": [["role": "user", "content": "hi"]]]).status
+                            == 200)
                 }
             }
             let byModel = await Self.usage(gateway, groupBy: "model")
@@ -66,7 +73,8 @@ struct UsageTests {
 
             // A stream whose client did not ask for usage: the OpenAI upstream sends none, so it is estimated and marked.
             let streamed = await TestHTTPClient.post(
-                gateway.gateway.url("/v1/chat/completions"), json: #"{"model":"priced/chat","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+                gateway.gateway.url("/v1/chat/completions"),
+                json: #"{"model":"priced/chat","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
             )
             #expect(streamed.headers["x-request-id"]?.hasPrefix("req_") == true)
             let after = await Self.usage(gateway, groupBy: "model")
@@ -97,7 +105,8 @@ struct UsageTests {
         let fakes = try await FakeProviders.start()
         defer { fakes.stop() }
         var gateway = try await GatewayProcess.start(
-            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 30)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 30)(fakes),
+            environment: ["FAKE_API_KEY": FakeProviders.key]
         )
         for index in 0..<20 {
             _ = await gateway.chat(#"{"model":"priced/chat","stream":\#(index % 2 == 0),"messages":[{"role":"user","content":"hi"}]}"#)
@@ -107,7 +116,8 @@ struct UsageTests {
         #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests").first?["n"] as Int? == 20)
 
         gateway = try await GatewayProcess.start(
-            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.1)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.1)(fakes),
+            environment: ["FAKE_API_KEY": FakeProviders.key]
         )
         for _ in 0..<10 { _ = await gateway.chat(#"{"model":"priced/chat","messages":[{"role":"user","content":"hi"}]}"#) }
         // Wait until the batch is on disk (the database is the signal), then kill without warning.
@@ -118,7 +128,8 @@ struct UsageTests {
         kill(gateway.process.processIdentifier, SIGKILL)
         _ = await gateway.process.exited()
         #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests").first?["n"] as Int? == 30)
-        #expect(try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily").first?["n"] as Int? == 30, "rollups in the same transactions")
+        #expect(
+            try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily").first?["n"] as Int? == 30, "rollups in the same transactions")
     }
 
     @Test("retention removes old raw rows in small steps while requests are served; rollups stay")
@@ -134,17 +145,20 @@ struct UsageTests {
         let old = Date().timeIntervalSince1970 - 40 * 86400
         try await DatabaseQueue(path: path).write { db in
             for index in 0..<5000 {
-                try db.execute(sql: """
-                    INSERT INTO requests (time, request_id, client, provider, model, endpoint, status, prompt_tokens, completion_tokens,
-                        reasoning_tokens, cached_tokens, estimated, latency, attempts, fallback)
-                    VALUES (?, ?, 'anonymous', 'priced', 'chat', 'chat', 200, 1, 1, 0, 0, 0, 0.1, 1, 0)
-                    """, arguments: [old + Double(index), "old-\(index)"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO requests (time, request_id, client, provider, model, endpoint, status, prompt_tokens, completion_tokens,
+                            reasoning_tokens, cached_tokens, estimated, latency, attempts, fallback)
+                        VALUES (?, ?, 'anonymous', 'priced', 'chat', 'chat', 200, 1, 1, 0, 0, 0, 0.1, 1, 0)
+                        """, arguments: [old + Double(index), "old-\(index)"])
             }
-            try db.execute(sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 5000, 0, 5000, 5000, 0, 0, 0, 0, 0, 0, 500)",
-                           arguments: [Int(old / 86400) * 86400])
+            try db.execute(
+                sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 5000, 0, 5000, 5000, 0, 0, 0, 0, 0, 0, 500)",
+                arguments: [Int(old / 86400) * 86400])
         }
         gateway = try await GatewayProcess.start(
-            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.05)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
+            config: DialectGateway.config(fakes) + Self.usageConfig(path, flush: 0.05)(fakes),
+            environment: ["FAKE_API_KEY": FakeProviders.key]
         )
         var statuses: [Int] = []
         let deadline = Date().addingTimeInterval(10)
@@ -168,7 +182,9 @@ struct UsageTests {
             let objects = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
             #expect(objects.count == lines.count, "every line is a JSON object")
             let request = objects.first { $0["message"] as? String == "request" && $0["request_id"] as? String == id }
-            #expect(request?["model"] as? String == "fake/ok" && request?["status"] as? String == "200" && request?["level"] as? String == "info")
+            #expect(
+                request?["model"] as? String == "fake/ok" && request?["status"] as? String == "200"
+                    && request?["level"] as? String == "info")
             #expect(!gateway.logText.contains(TestConfig.fakeKey))
         }
     }

@@ -1,6 +1,7 @@
-@testable import OrchestraFront
 import Shared
 import Testing
+
+@testable import OrchestraFront
 
 @Suite("Config errors name their key path")
 struct ConfigErrorTests {

@@ -1,7 +1,8 @@
-@testable import OrchestraFront
 import NIOCore
 import Shared
 import Testing
+
+@testable import OrchestraFront
 
 @Suite("Request needs")
 struct RequestNeedsTests {

@@ -1,6 +1,7 @@
-@testable import OrchestraFront
 import Shared
 import Testing
+
+@testable import OrchestraFront
 
 @Suite("Retry policy")
 struct RetryPolicyTests {
@@ -38,9 +39,11 @@ struct RetryPolicyTests {
         #expect(policy.delay(beforeAttempt: 2, after: error(.upstreamRateLimited, [("retry-after", "2")]), timeLeft: 1.5, jitter: 0) == nil)
     }
 
-    @Test("never retried: the client's mistakes, spent quotas, the gateway's own limit, its timeout, a lost worker", arguments: [
-        GatewayError.Code.invalidJSON, .modelNotFound, .quotaExhausted, .rateLimited, .upstreamTimeout, .workerLost, .missingKey,
-    ])
+    @Test(
+        "never retried: the client's mistakes, spent quotas, the gateway's own limit, its timeout, a lost worker",
+        arguments: [
+            GatewayError.Code.invalidJSON, .modelNotFound, .quotaExhausted, .rateLimited, .upstreamTimeout, .workerLost, .missingKey,
+        ])
     func final(_ code: GatewayError.Code) {
         #expect(policy.delay(beforeAttempt: 2, after: error(code), timeLeft: 20, jitter: 1) == nil)
     }

@@ -47,7 +47,9 @@ struct RouteOrderTests {
         short.maxOutput = 10
         var long = short
         long.maxOutput = 10_000
-        let order = { (needs: RequestNeeds) in RouteOrder.sorted(pair, by: .cheapest, needs: needs, timeToFirstByte: { _ in nil }).map(\.candidate.id) }
+        let order = { (needs: RequestNeeds) in
+            RouteOrder.sorted(pair, by: .cheapest, needs: needs, timeToFirstByte: { _ in nil }).map(\.candidate.id)
+        }
         #expect(order(short) == ["x/in", "y/out"])
         #expect(order(long) == ["y/out", "x/in"])
     }

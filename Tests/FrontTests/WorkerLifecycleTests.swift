@@ -1,5 +1,6 @@
-@testable import OrchestraFront
 import Testing
+
+@testable import OrchestraFront
 
 /// The supervisor's restart policy, driven with plain numbers as time: no processes, no sleeps.
 @Suite("Worker lifecycle")
@@ -38,7 +39,10 @@ struct WorkerLifecycleTests {
         var now = 100.0
         for _ in 0..<3 {
             let actions = machine.handle(.exited("killed by signal 9"), now: now)
-            guard case .scheduleTimer(let at) = actions.first else { Issue.record("no timer"); return }
+            guard case .scheduleTimer(let at) = actions.first else {
+                Issue.record("no timer")
+                return
+            }
             delays.append(((at - now) * 1000).rounded() / 1000)
             #expect(machine.handle(.timerFired, now: at) == [.spawn, .scheduleTimer(at: at + 10)])
             _ = machine.handle(.spawned, now: at)

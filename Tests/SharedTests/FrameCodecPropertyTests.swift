@@ -1,6 +1,7 @@
 import NIOCore
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 @Suite("Frame codec properties")
 struct FrameCodecPropertyTests {
@@ -21,7 +22,9 @@ struct FrameCodecPropertyTests {
         case 2: return .ping(nonce: id)
         case 3: return .pong(nonce: id)
         case 4:
-            return .head(id: id, ResponseHead(status: Int.random(in: 100...599, using: &random), streaming: Bool.random(using: &random), headers: headers))
+            return .head(
+                id: id,
+                ResponseHead(status: Int.random(in: 100...599, using: &random), streaming: Bool.random(using: &random), headers: headers))
         case 5: return .chunk(id: id, ByteBuffer(bytes: random.bytes(maxCount: 200)))
         case 6: return .end(id: id)
         case 7:

@@ -1,6 +1,7 @@
 import NIOCore
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 @Suite("Gateway error codes")
 struct GatewayErrorCodeTests {
@@ -13,21 +14,23 @@ struct GatewayErrorCodeTests {
         .upstream(status: 402, type: "invalid_request_error", code: nil),
     ]
 
-    @Test("status, OpenAI type and code follow from the code", arguments: [
-        (GatewayError.Code.invalidJSON, 400, "invalid_request_error", "invalid_json"),
-        (.modelNotFound, 404, "invalid_request_error", "model_not_found"),
-        (.notFound, 404, "invalid_request_error", "not_found"),
-        (.missingKey, 401, "authentication_error", "missing_api_key"),
-        (.requestTooLarge, 413, "invalid_request_error", "request_too_large"),
-        (.providerUnavailable, 503, "server_error", "provider_unavailable"),
-        (.rateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
-        (.quotaExhausted, 429, "rate_limit_error", "insufficient_quota"),
-        (.upstreamOverloaded, 503, "overloaded_error", "upstream_overloaded"),
-        (.upstreamServerError, 502, "upstream_error", "upstream_server_error"),
-        (.upstreamTimeout, 504, "upstream_error", "upstream_timeout"),
-        (.workerLost, 502, "upstream_error", "worker_lost"),
-        (.internalError, 500, "server_error", "internal_error"),
-    ])
+    @Test(
+        "status, OpenAI type and code follow from the code",
+        arguments: [
+            (GatewayError.Code.invalidJSON, 400, "invalid_request_error", "invalid_json"),
+            (.modelNotFound, 404, "invalid_request_error", "model_not_found"),
+            (.notFound, 404, "invalid_request_error", "not_found"),
+            (.missingKey, 401, "authentication_error", "missing_api_key"),
+            (.requestTooLarge, 413, "invalid_request_error", "request_too_large"),
+            (.providerUnavailable, 503, "server_error", "provider_unavailable"),
+            (.rateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
+            (.quotaExhausted, 429, "rate_limit_error", "insufficient_quota"),
+            (.upstreamOverloaded, 503, "overloaded_error", "upstream_overloaded"),
+            (.upstreamServerError, 502, "upstream_error", "upstream_server_error"),
+            (.upstreamTimeout, 504, "upstream_error", "upstream_timeout"),
+            (.workerLost, 502, "upstream_error", "worker_lost"),
+            (.internalError, 500, "server_error", "internal_error"),
+        ])
     func derived(_ code: GatewayError.Code, status: Int, type: String, name: String) {
         #expect(code.status == status)
         #expect(code.type == type)
@@ -44,10 +47,14 @@ struct GatewayErrorCodeTests {
 
     @Test("retry and fallback: transport, 5xx and upstream throttling yes; bad requests, quotas, timeouts and lost workers no")
     func retryability() {
-        for code: GatewayError.Code in [.upstreamServerError, .upstreamUnreachable, .upstreamRateLimited, .upstreamOverloaded, .providerUnavailable] {
+        for code: GatewayError.Code in [
+            .upstreamServerError, .upstreamUnreachable, .upstreamRateLimited, .upstreamOverloaded, .providerUnavailable,
+        ] {
             #expect(code.isRetryable, "\(code)")
         }
-        for code: GatewayError.Code in [.invalidJSON, .quotaExhausted, .upstreamTimeout, .workerLost, .rateLimited, .modelNotFound, .missingKey] {
+        for code: GatewayError.Code in [
+            .invalidJSON, .quotaExhausted, .upstreamTimeout, .workerLost, .rateLimited, .modelNotFound, .missingKey,
+        ] {
             #expect(!code.isRetryable, "\(code)")
         }
         // The gateway's own limit is final for this provider, but another member of a route may serve.
@@ -78,7 +85,8 @@ struct GatewayErrorCodeTests {
             let decoded = try WorkerFrame.decode(&buffer)
             #expect(decoded == .failure(id: 9, error), "\(code)")
             guard case .failure(_, let back) = decoded else { continue }
-            #expect(back.status == code.status && back.type == code.type && back.codeName == code.name && back.isRetryable == error.isRetryable)
+            #expect(
+                back.status == code.status && back.type == code.type && back.codeName == code.name && back.isRetryable == error.isRetryable)
         }
     }
 }

@@ -1,5 +1,6 @@
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 @Suite("SSE parser properties")
 struct SSEParserPropertyTests {

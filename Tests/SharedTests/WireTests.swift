@@ -1,6 +1,7 @@
 import NIOCore
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 @Suite("Wire formats")
 struct WireTests {
@@ -29,12 +30,17 @@ struct WireTests {
         let frames: [WorkerFrame] = [
             .configure(ProviderConfig(builtin: BuiltinCatalog.mistral)),
             .ready(WorkerStatus(pid: 42, keyPresent: false, keyProblem: "set X")),
-            .request(id: 7, UpstreamCall(endpoint: .chatCompletions, model: "moonshotai/kimi-k2.5", stream: true, body: ByteBuffer(string: "{}"))),
+            .request(
+                id: 7, UpstreamCall(endpoint: .chatCompletions, model: "moonshotai/kimi-k2.5", stream: true, body: ByteBuffer(string: "{}"))
+            ),
             .cancel(id: 7), .ping(nonce: 3), .pong(nonce: 3),
             .head(id: 7, ResponseHead(status: 200, streaming: true, headers: [HTTPHeader(name: "retry-after", value: "2")])),
             .chunk(id: 7, ByteBuffer(string: "{\"x\":\"é\"}")), .end(id: 7),
-            .failure(id: 7, GatewayError(.upstreamRateLimited, message: "slow down",
-                                         headers: [HTTPHeader(name: "retry-after", value: "7")])),
+            .failure(
+                id: 7,
+                GatewayError(
+                    .upstreamRateLimited, message: "slow down",
+                    headers: [HTTPHeader(name: "retry-after", value: "7")])),
         ]
         var buffer = ByteBuffer()
         for frame in frames { frame.encode(into: &buffer) }
@@ -56,7 +62,8 @@ struct WireTests {
 
     @Test("error bodies are OpenAI-shaped and escaped")
     func errorBody() {
-        let error = GatewayError(.upstream(status: 400, type: "invalid_request_error", code: nil), message: "bad \"quote\"\n", param: "model")
+        let error = GatewayError(
+            .upstream(status: 400, type: "invalid_request_error", code: nil), message: "bad \"quote\"\n", param: "model")
         #expect(error.jsonBody == #"{"error":{"message":"bad \"quote\"\n","type":"invalid_request_error","param":"model","code":null}}"#)
     }
 }

@@ -22,7 +22,8 @@ struct AnthropicTranslationTests {
 
     @Test("tool calls and results become tool_use and tool_result blocks with matching ids")
     func tools() throws {
-        let json = #"{"max_tokens":50,"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"call.1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]},{"role":"tool","tool_call_id":"call.1","content":"r"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}"#
+        let json =
+            #"{"max_tokens":50,"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"call.1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]},{"role":"tool","tool_call_id":"call.1","content":"r"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}"#
         let body = try anthropic.upstreamBody(json)
         let use = body["messages"]?[1]?["content"]?[0]
         let result = body["messages"]?[2]?["content"]?[0]
@@ -35,12 +36,15 @@ struct AnthropicTranslationTests {
 
     @Test("n > 1 is refused: Anthropic answers one choice")
     func refusals() {
-        #expect { try anthropic.prepare(#"{"n":2,"messages":[{"role":"user","content":"x"}]}"#) } throws: { ($0 as? GatewayError)?.status == 400 }
+        #expect { try anthropic.prepare(#"{"n":2,"messages":[{"role":"user","content":"x"}]}"#) } throws: {
+            ($0 as? GatewayError)?.status == 400
+        }
     }
 
     @Test("a whole message: thinking as reasoning_content, text, tool_use as tool_calls, usage with cache")
     func wholeAnswer() throws {
-        let body = #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"thinking","thinking":"hmm","signature":"s"},{"type":"text","text":"Hi"},{"type":"tool_use","id":"toolu_1","name":"f","input":{"q":1}}],"stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":4}}"#
+        let body =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"thinking","thinking":"hmm","signature":"s"},{"type":"text","text":"Hi"},{"type":"tool_use","id":"toolu_1","name":"f","input":{"q":1}}],"stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":4}}"#
         let answer = try anthropic.answer(to: #"{"messages":[{"role":"user","content":"x"}]}"#, body: body)
         let message = answer["choices"]?[0]?["message"]
         #expect(message?["content"] == "Hi")

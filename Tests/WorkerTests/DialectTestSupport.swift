@@ -21,7 +21,8 @@ struct DialectProbe {
         }
     }
 
-    func prepare(_ json: String, model: String = "m", stream: Bool = false, endpoint: Endpoint = .chatCompletions) throws -> PreparedRequest {
+    func prepare(_ json: String, model: String = "m", stream: Bool = false, endpoint: Endpoint = .chatCompletions) throws -> PreparedRequest
+    {
         // Clients always send a model; tests name it only when it matters.
         let body = json.contains(#""model""#) ? json : #"{"model":"p/\#(model)","# + json.dropFirst()
         return try dialect.prepare(UpstreamCall(endpoint: endpoint, model: model, stream: stream, body: ByteBuffer(string: body)))

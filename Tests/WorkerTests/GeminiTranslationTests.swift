@@ -9,7 +9,8 @@ struct GeminiTranslationTests {
 
     @Test("system to systemInstruction, turns merged to alternate, the model in the URL, the key in a header")
     func request() throws {
-        let json = #"{"model":"gemini/g","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"assistant","content":"c"},{"role":"user","content":"d"}],"temperature":0.2,"max_tokens":64}"#
+        let json =
+            #"{"model":"gemini/g","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"assistant","content":"c"},{"role":"user","content":"d"}],"temperature":0.2,"max_tokens":64}"#
         let prepared = try gemini.prepare(json, model: "gemini-2.5-flash")
         #expect(prepared.url == "https://up.example/v1/models/gemini-2.5-flash:generateContent")
         #expect(gemini.dialect.credentials("k") == ["x-goog-api-key: k"])
@@ -24,7 +25,8 @@ struct GeminiTranslationTests {
 
     @Test("tools become functionDeclarations with the schema cleaned to Gemini's subset")
     func tools() throws {
-        let json = #"{"messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object","additionalProperties":false,"properties":{"a":{"type":["string","null"]},"b":{"const":"k"}}}}}],"tool_choice":"required"}"#
+        let json =
+            #"{"messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object","additionalProperties":false,"properties":{"a":{"type":["string","null"]},"b":{"const":"k"}}}}}],"tool_choice":"required"}"#
         let body = try gemini.upstreamBody(json)
         let declaration = body["tools"]?[0]?["functionDeclarations"]?[0]
         #expect(declaration?["name"] == "f")
@@ -37,7 +39,8 @@ struct GeminiTranslationTests {
 
     @Test("a tool result answers its call by name; a result for no call is a 400")
     func toolResults() throws {
-        let json = #"{"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]},{"role":"tool","tool_call_id":"c1","content":"{\"ok\":true}"}]}"#
+        let json =
+            #"{"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]},{"role":"tool","tool_call_id":"c1","content":"{\"ok\":true}"}]}"#
         let body = try gemini.upstreamBody(json, model: "gemini-2.5-flash")
         #expect(body["contents"]?[1]?["parts"]?[0]?["functionCall"]?["name"] == "f")
         #expect(body["contents"]?[2]?["parts"]?[0]?["functionResponse"]?["response"]?["ok"] == .bool(true))
@@ -54,7 +57,8 @@ struct GeminiTranslationTests {
 
     @Test("a whole answer: text, thought as reasoning_content, a function call with its signature in the id, usage")
     func wholeAnswer() throws {
-        let body = #"{"candidates":[{"content":{"role":"model","parts":[{"text":"hmm","thought":true},{"text":"Hi"},{"functionCall":{"name":"f","args":{"q":1}},"thoughtSignature":"SIG"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":3,"thoughtsTokenCount":2,"totalTokenCount":12}}"#
+        let body =
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"hmm","thought":true},{"text":"Hi"},{"functionCall":{"name":"f","args":{"q":1}},"thoughtSignature":"SIG"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":3,"thoughtsTokenCount":2,"totalTokenCount":12}}"#
         let answer = try gemini.answer(to: #"{"messages":[{"role":"user","content":"x"}]}"#, body: body)
         let message = answer["choices"]?[0]?["message"]
         #expect(message?["content"] == "Hi")
@@ -86,10 +90,12 @@ struct GeminiTranslationTests {
 
     @Test("errors: RESOURCE_EXHAUSTED is a 429 with retry-after from RetryInfo; a bad key is a 401")
     func errors() {
-        let exhausted = #"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"slow","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"7.2s"}]}}"#
+        let exhausted =
+            #"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"slow","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"7.2s"}]}}"#
         let throttled = gemini.dialect.mapError(status: 429, body: Array(exhausted.utf8), headers: [])
         #expect(throttled.code == .upstreamRateLimited && throttled.retryAfter == 8)
-        let badKey = #"{"error":{"code":400,"status":"INVALID_ARGUMENT","message":"API key not valid","details":[{"reason":"API_KEY_INVALID"}]}}"#
+        let badKey =
+            #"{"error":{"code":400,"status":"INVALID_ARGUMENT","message":"API key not valid","details":[{"reason":"API_KEY_INVALID"}]}}"#
         let unauthorized = gemini.dialect.mapError(status: 400, body: Array(badKey.utf8), headers: [])
         #expect(unauthorized.status == 401 && unauthorized.codeName == "invalid_api_key")
         #expect(gemini.dialect.mapError(status: 500, body: [], headers: []).code == .upstreamServerError)

@@ -1,5 +1,6 @@
-@testable import OrchestraWorker
 import Testing
+
+@testable import OrchestraWorker
 
 @Suite("JSON field rewriter")
 struct JSONFieldRewriterTests {
@@ -10,8 +11,12 @@ struct JSONFieldRewriterTests {
 
     @Test("replaces only the top-level model, leaving nested ones and everything else byte for byte")
     func topLevelOnly() {
-        let body = #"{ "messages":[{"role":"user","content":"say \"model\": {x}","model":"nested"}],"model" : "mistral/codestral-2501","n":1,"stop":null,"t":[1,{"a":"]"}],"f":-1.5e3 }"#
-        #expect(rewrite(body) == #"{ "messages":[{"role":"user","content":"say \"model\": {x}","model":"nested"}],"model" : "codestral-2501","n":1,"stop":null,"t":[1,{"a":"]"}],"f":-1.5e3 }"#)
+        let body =
+            #"{ "messages":[{"role":"user","content":"say \"model\": {x}","model":"nested"}],"model" : "mistral/codestral-2501","n":1,"stop":null,"t":[1,{"a":"]"}],"f":-1.5e3 }"#
+        #expect(
+            rewrite(body)
+                == #"{ "messages":[{"role":"user","content":"say \"model\": {x}","model":"nested"}],"model" : "codestral-2501","n":1,"stop":null,"t":[1,{"a":"]"}],"f":-1.5e3 }"#
+        )
     }
 
     @Test("escapes the new value")
@@ -19,9 +24,11 @@ struct JSONFieldRewriterTests {
         #expect(rewrite(#"{"model":"x"}"#, "a\"b") == #"{"model":"a\"b"}"#)
     }
 
-    @Test("gives up on anything that is not an object with a string model", arguments: [
-        "[]", "{}", #"{"model":1}"#, #"{"model":"x""#, #"{"model" "x"}"#, "", #"{"a":"unterminated}"#,
-    ])
+    @Test(
+        "gives up on anything that is not an object with a string model",
+        arguments: [
+            "[]", "{}", #"{"model":1}"#, #"{"model":"x""#, #"{"model" "x"}"#, "", #"{"a":"unterminated}"#,
+        ])
     func refuses(_ json: String) {
         #expect(rewrite(json) == nil)
     }

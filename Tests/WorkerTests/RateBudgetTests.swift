@@ -64,7 +64,10 @@ struct RateBudgetTests {
         var budget = RateBudget(config: Self.config(limits: limits, maxWait: 15), keyCount: 1)
         #expect(admitted(budget.request(id: 1, model: "m", tokens: 0, now: 0)) != nil)
         for (id, now) in [(UInt32(2), 1.0), (3, 1), (4, 5)] {
-            guard case .queued = budget.request(id: id, model: "m", tokens: 0, now: now) else { Issue.record("not queued"); return }
+            guard case .queued = budget.request(id: id, model: "m", tokens: 0, now: now) else {
+                Issue.record("not queued")
+                return
+            }
         }
         var drained = budget.drain(now: 1)
         #expect(drained.admitted.isEmpty && drained.wakeAt == 10)
@@ -90,7 +93,10 @@ struct RateBudgetTests {
         #expect(refusal(budget.request(id: 2, model: "m", tokens: 0, now: 1)) != nil)
         var concurrent = RateBudget(config: Self.config(limits: RateLimits(maxConcurrent: 1), maxWait: 5, maxQueued: 1), keyCount: 1)
         _ = concurrent.request(id: 1, model: "m", tokens: 0, now: 0)
-        guard case .queued = concurrent.request(id: 2, model: "m", tokens: 0, now: 0) else { Issue.record("not queued"); return }
+        guard case .queued = concurrent.request(id: 2, model: "m", tokens: 0, now: 0) else {
+            Issue.record("not queued")
+            return
+        }
         #expect(refusal(concurrent.request(id: 3, model: "m", tokens: 0, now: 0))?.code == .rateLimited)
     }
 
@@ -99,7 +105,10 @@ struct RateBudgetTests {
         var budget = RateBudget(config: Self.config(limits: RateLimits(maxConcurrent: 2), maxWait: 5), keyCount: 1)
         let first = try #require(admitted(budget.request(id: 1, model: "m", tokens: 0, now: 0)))
         _ = budget.request(id: 2, model: "m", tokens: 0, now: 0)
-        guard case .queued = budget.request(id: 3, model: "m", tokens: 0, now: 0) else { Issue.record("not queued"); return }
+        guard case .queued = budget.request(id: 3, model: "m", tokens: 0, now: 0) else {
+            Issue.record("not queued")
+            return
+        }
         #expect(budget.drain(now: 0).wakeAt == 5)  // the deadline: only a finish can free the slot
         budget.finish(first, tokens: nil, restFor: nil, quota: false, now: 1)
         #expect(budget.drain(now: 1).admitted.map(\.id) == [3])

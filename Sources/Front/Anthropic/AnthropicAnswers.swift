@@ -38,7 +38,9 @@ enum AnthropicAnswers {
         if let text = choice?.message?.content, !text.isEmpty { content.append(.text(text)) }
         for call in choice?.message?.tool_calls ?? [] {
             let input = (try? JSONValue.decode(Array((call.function?.arguments ?? "{}").utf8))) ?? .object([:])
-            content.append(AnthropicBlock(type: "tool_use", id: call.id ?? OpenAIIdentifiers.toolCall(), name: call.function?.name ?? "", input: input))
+            content.append(
+                AnthropicBlock(type: "tool_use", id: call.id ?? OpenAIIdentifiers.toolCall(), name: call.function?.name ?? "", input: input)
+            )
         }
         if content.isEmpty { content.append(.text("")) }
         let message = AnthropicResponse(
@@ -81,29 +83,37 @@ struct AnthropicStreamWriter {
         var out: [UInt8] = []
         if !started {
             started = true
-            let skeleton = AnthropicResponse(id: AnthropicAnswers.messageID(chunk.id), model: model, content: [], stop_reason: nil, usage: usage)
+            let skeleton = AnthropicResponse(
+                id: AnthropicAnswers.messageID(chunk.id), model: model, content: [], stop_reason: nil, usage: usage)
             out += Self.event(AnthropicStreamEvent(type: "message_start", message: skeleton))
         }
         if chunk.usage != nil { usage = chunk.anthropicUsage }
         for choice in chunk.choices ?? [] where (choice.index ?? 0) == 0 {
             if let reasoning = choice.delta?.reasoning_content, !reasoning.isEmpty {
                 out += switchTo(.thinking, start: AnthropicBlock(type: "thinking", thinking: "", signature: ""))
-                out += Self.event(AnthropicStreamEvent(type: "content_block_delta", index: blockIndex, delta: .init(type: "thinking_delta", thinking: reasoning)))
+                out += Self.event(
+                    AnthropicStreamEvent(
+                        type: "content_block_delta", index: blockIndex, delta: .init(type: "thinking_delta", thinking: reasoning)))
             }
             if let text = choice.delta?.content, !text.isEmpty {
                 out += switchTo(.text, start: .text(""))
-                out += Self.event(AnthropicStreamEvent(type: "content_block_delta", index: blockIndex, delta: .init(type: "text_delta", text: text)))
+                out += Self.event(
+                    AnthropicStreamEvent(type: "content_block_delta", index: blockIndex, delta: .init(type: "text_delta", text: text)))
             }
             for fragment in choice.delta?.tool_calls ?? [] {
                 let call = fragment.index ?? 0
                 if fragment.id != nil || open != .tool(call) {
                     let start = AnthropicBlock(
-                        type: "tool_use", id: fragment.id ?? OpenAIIdentifiers.toolCall(), name: fragment.function?.name ?? "", input: .object([:])
+                        type: "tool_use", id: fragment.id ?? OpenAIIdentifiers.toolCall(), name: fragment.function?.name ?? "",
+                        input: .object([:])
                     )
                     out += switchTo(.tool(call), start: start, force: true)
                 }
                 if let arguments = fragment.function?.arguments, !arguments.isEmpty {
-                    out += Self.event(AnthropicStreamEvent(type: "content_block_delta", index: blockIndex, delta: .init(type: "input_json_delta", partial_json: arguments)))
+                    out += Self.event(
+                        AnthropicStreamEvent(
+                            type: "content_block_delta", index: blockIndex, delta: .init(type: "input_json_delta", partial_json: arguments))
+                    )
                 }
             }
             if let finish = choice.finish_reason { stopReason = AnthropicAnswers.stopReason(finish) }

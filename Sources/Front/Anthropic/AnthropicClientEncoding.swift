@@ -27,7 +27,8 @@ struct AnthropicStreamEncoding: StreamEncoding {
         for event in parser.feed(bytes.readableBytesView) {
             guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(event.data)) else { continue }
             if let body = chunk.error {
-                let error = GatewayError(.upstream(status: 502, type: body.type ?? "api_error", code: nil), message: body.message ?? "upstream error")
+                let error = GatewayError(
+                    .upstream(status: 502, type: body.type ?? "api_error", code: nil), message: body.message ?? "upstream error")
                 return (ByteBuffer(bytes: out + AnthropicStreamWriter.error(error)), error)
             }
             out += writer.events(for: chunk)

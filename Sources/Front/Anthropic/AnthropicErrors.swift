@@ -22,8 +22,10 @@ enum AnthropicErrors {
     static func response(_ error: GatewayError) -> Response {
         var fields = HTTPFields(forwarding: error.headers)
         fields[.contentType] = "application/json"
-        let body = #"{"type":"error","error":{"type":"# + JSONText.quoted(type(for: error.status))
+        let body =
+            #"{"type":"error","error":{"type":"# + JSONText.quoted(type(for: error.status))
             + #","message":"# + JSONText.quoted(error.message) + "}}"
-        return Response(status: HTTPResponse.Status(code: error.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        return Response(
+            status: HTTPResponse.Status(code: error.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }

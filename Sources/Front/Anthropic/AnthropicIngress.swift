@@ -14,7 +14,9 @@ enum AnthropicIngress {
             case "user": messages += try userMessages(message.content, index: index)
             case "assistant": messages.append(try assistantMessage(message.content, index: index))
             default:
-                throw .invalidRequest("messages.\(index).role must be user or assistant, not '\(message.role)'.", code: .invalidRole, param: "messages.\(index).role")
+                throw .invalidRequest(
+                    "messages.\(index).role must be user or assistant, not '\(message.role)'.", code: .invalidRole,
+                    param: "messages.\(index).role")
             }
         }
         var body: [String: JSONValue] = [
@@ -68,7 +70,9 @@ enum AnthropicIngress {
                 if block.is_error == true { text = "Error: " + text }
                 results.append(.object(["role": "tool", "tool_call_id": .string(block.tool_use_id ?? ""), "content": .string(text)]))
             default:
-                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent, param: "messages.\(index).content")
+                throw .invalidRequest(
+                    "messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent,
+                    param: "messages.\(index).content")
             }
         }
         guard !parts.isEmpty else { return results }
@@ -89,12 +93,15 @@ enum AnthropicIngress {
             case "redacted_thinking": break
             case "tool_use":
                 let arguments = String(decoding: (block.input ?? .object([:])).encoded(), as: UTF8.self)
-                calls.append(.object([
-                    "id": .string(block.id ?? ""), "type": "function",
-                    "function": .object(["name": .string(block.name ?? ""), "arguments": .string(arguments)]),
-                ]))
+                calls.append(
+                    .object([
+                        "id": .string(block.id ?? ""), "type": "function",
+                        "function": .object(["name": .string(block.name ?? ""), "arguments": .string(arguments)]),
+                    ]))
             default:
-                throw .invalidRequest("messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent, param: "messages.\(index).content")
+                throw .invalidRequest(
+                    "messages.\(index): content block type '\(block.type)' is not supported.", code: .unsupportedContent,
+                    param: "messages.\(index).content")
             }
         }
         var message: [String: JSONValue] = ["role": "assistant", "content": text.isEmpty ? .null : .string(text)]
@@ -110,7 +117,8 @@ enum AnthropicIngress {
         case "url":
             return block.source?.url ?? ""
         default:
-            throw .invalidRequest("messages.\(index): image source must be base64 or url.", code: .unsupportedContent, param: "messages.\(index).content")
+            throw .invalidRequest(
+                "messages.\(index): image source must be base64 or url.", code: .unsupportedContent, param: "messages.\(index).content")
         }
     }
 

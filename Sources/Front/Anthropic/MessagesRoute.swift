@@ -40,7 +40,9 @@ struct MessagesRoute: Sendable {
         }
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("x-orchestra-token-count")!] = "estimate"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":\#(max(1, (characters + 3) / 4))}"#)))
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":\#(max(1, (characters + 3) / 4))}"#)))
     }
 
     private static func decode(_ request: Request, maxBodyBytes: Int, requireMaxTokens: Bool = true) async throws -> AnthropicRequest {

@@ -14,7 +14,9 @@ struct CheckConfigCommand: ParsableCommand {
         print("providers:")
         for provider in config.providers {
             let state = provider.enabled ? "enabled " : "disabled"
-            print("  \(provider.name) [\(state)] dialect=\(provider.dialect.rawValue) base_url=\(provider.baseURL) key=\(provider.key.displayValue) models=\(provider.models.count)")
+            print(
+                "  \(provider.name) [\(state)] dialect=\(provider.dialect.rawValue) base_url=\(provider.baseURL) key=\(provider.key.displayValue) models=\(provider.models.count)"
+            )
             if provider.dialect == .openai, provider.quirks != ProviderQuirks() {
                 print("    quirks: \(provider.quirks.summary)")
             }

@@ -40,7 +40,8 @@ struct ContinueConfigCommand: ParsableCommand {
     static func hasKeyLocation(_ provider: ProviderConfig) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if let directory = environment["CREDENTIALS_DIRECTORY"],
-           FileManager.default.fileExists(atPath: "\(directory)/\(provider.name)") {
+            FileManager.default.fileExists(atPath: "\(directory)/\(provider.name)")
+        {
             return true
         }
         switch provider.key {

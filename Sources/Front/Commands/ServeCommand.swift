@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CProcessShims
+import Foundation
 import Logging
 import Shared
 

@@ -41,7 +41,9 @@ struct UsageCommand: ParsableCommand {
             ]
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
-        print("usage \(UsageQuery.format(period.0)) to \(UsageQuery.format(period.1))" + (config.usage.referenceModel.map { ", savings against \($0)" } ?? ""))
+        print(
+            "usage \(UsageQuery.format(period.0)) to \(UsageQuery.format(period.1))"
+                + (config.usage.referenceModel.map { ", savings against \($0)" } ?? ""))
         for line in [header] + lines {
             print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }

@@ -31,7 +31,8 @@ enum ConfigLoader {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw ConfigError(
-                path: "", message: "invalid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+                path: "",
+                message: "invalid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
             )
         } catch {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
@@ -102,15 +103,13 @@ enum ConfigLoader {
         }
         if let listen = try reader.string("listen") {
             guard let (host, port) = parseListen(listen) else {
-                throw ConfigError(path: reader.child("listen"), message: "expected \"host:port\" (e.g. \"127.0.0.1:8000\"), found \"\(listen)\"")
+                throw ConfigError(
+                    path: reader.child("listen"), message: "expected \"host:port\" (e.g. \"127.0.0.1:8000\"), found \"\(listen)\"")
             }
             server.host = host
             server.port = port
         }
-        if let limit = try reader.int("max_body_bytes") {
-            guard limit > 0 else { throw ConfigError(path: reader.child("max_body_bytes"), message: "must be positive") }
-            server.maxBodyBytes = limit
-        }
+        server.maxBodyBytes = try reader.int("max_body_bytes", .positive) ?? server.maxBodyBytes
         server.workerBinary = try reader.string("worker_binary")
         server.runtimeDirectory = try reader.string("runtime_dir")
         return server
@@ -126,14 +125,10 @@ enum ConfigLoader {
         try reader.rejectUnknownKeys(allowed: Set(seconds.map(\.0) + ["max_restarts"]))
         var supervisor = SupervisorConfig()
         for (key, path) in seconds {
-            guard let value = try reader.double(key) else { continue }
-            guard value > 0 else { throw ConfigError(path: reader.child(key), message: "must be a positive number of seconds") }
+            guard let value = try reader.double(key, .positiveSeconds) else { continue }
             supervisor[keyPath: path] = value
         }
-        if let restarts = try reader.int("max_restarts") {
-            guard restarts >= 0 else { throw ConfigError(path: reader.child("max_restarts"), message: "must not be negative") }
-            supervisor.maxRestarts = restarts
-        }
+        supervisor.maxRestarts = try reader.int("max_restarts", .nonNegative) ?? supervisor.maxRestarts
         return supervisor
     }
 
@@ -153,14 +148,8 @@ enum ConfigLoader {
         ])
         var usage = UsageConfig()
         usage.database = try reader.string("database")
-        if let value = try reader.double("flush_interval") {
-            guard value > 0 else { throw ConfigError(path: reader.child("flush_interval"), message: "must be positive") }
-            usage.flushInterval = value
-        }
-        if let value = try reader.double("retention_days") {
-            guard value > 0 else { throw ConfigError(path: reader.child("retention_days"), message: "must be positive") }
-            usage.retentionDays = value
-        }
+        usage.flushInterval = try reader.double("flush_interval", .positive) ?? usage.flushInterval
+        usage.retentionDays = try reader.double("retention_days", .positive) ?? usage.retentionDays
         usage.referenceModel = try reader.string("reference_model")
         usage.referenceInputPrice = try reader.double("reference_input_price")
         usage.referenceOutputPrice = try reader.double("reference_output_price")

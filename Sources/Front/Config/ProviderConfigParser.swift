@@ -49,13 +49,14 @@ enum ProviderConfigParser {
         }
         if let headers = try reader.stringTable("headers") {
             for (header, _) in headers where header.lowercased() == "authorization" || header.lowercased() == "x-api-key" {
-                throw ConfigError(path: reader.child("headers.\(header)"), message: "credentials never go in headers; use api_key_env or api_key_file")
+                throw ConfigError(
+                    path: reader.child("headers.\(header)"), message: "credentials never go in headers; use api_key_env or api_key_file")
             }
             provider.headers = headers.map { HTTPHeader(name: $0.0, value: $0.1) }
         }
-        provider.timeouts.connect = try positive(reader, "connect_timeout") ?? provider.timeouts.connect
-        provider.timeouts.firstByte = try positive(reader, "first_byte_timeout") ?? provider.timeouts.firstByte
-        provider.timeouts.idle = try positive(reader, "idle_timeout") ?? provider.timeouts.idle
+        provider.timeouts.connect = try reader.double("connect_timeout", .positiveSeconds) ?? provider.timeouts.connect
+        provider.timeouts.firstByte = try reader.double("first_byte_timeout", .positiveSeconds) ?? provider.timeouts.firstByte
+        provider.timeouts.idle = try reader.double("idle_timeout", .positiveSeconds) ?? provider.timeouts.idle
         if let text = try reader.string("completions") {
             guard let mode = CompletionsMode(rawValue: text) else {
                 let known = CompletionsMode.allCases.map(\.rawValue).joined(separator: ", ")
@@ -106,12 +107,6 @@ enum ProviderConfigParser {
         }
     }
 
-    private static func positive(_ reader: TOMLReader, _ key: String) throws(ConfigError) -> Double? {
-        guard let value = try reader.double(key) else { return nil }
-        guard value > 0 else { throw ConfigError(path: reader.child(key), message: "must be a positive number of seconds") }
-        return value
-    }
-
     private static func parseModel(_ reader: TOMLReader, id: String, base: ModelInfo?) throws(ConfigError) -> ModelInfo {
         try reader.rejectUnknownKeys(allowed: [
             "context_length", "max_output", "tools", "vision", "reasoning", "fim", "embedding", "input_price", "output_price",
@@ -125,18 +120,9 @@ enum ProviderConfigParser {
         if let value = try reader.bool("reasoning") { model.reasoning = value }
         if let value = try reader.bool("fim") { model.fim = value }
         if let value = try reader.bool("embedding") { model.embedding = value }
-        if let value = try reader.double("input_price") {
-            guard value >= 0 else { throw ConfigError(path: reader.child("input_price"), message: "must not be negative") }
-            model.inputPrice = value
-        }
-        if let value = try reader.double("cached_input_price") {
-            guard value >= 0 else { throw ConfigError(path: reader.child("cached_input_price"), message: "must not be negative") }
-            model.cachedInputPrice = value
-        }
-        if let value = try reader.double("output_price") {
-            guard value >= 0 else { throw ConfigError(path: reader.child("output_price"), message: "must not be negative") }
-            model.outputPrice = value
-        }
+        model.inputPrice = try reader.double("input_price", .nonNegative) ?? model.inputPrice
+        model.cachedInputPrice = try reader.double("cached_input_price", .nonNegative) ?? model.cachedInputPrice
+        model.outputPrice = try reader.double("output_price", .nonNegative) ?? model.outputPrice
         return model
     }
 }

@@ -21,21 +21,20 @@ enum ProviderQuirksParser {
         }
         if let value = try reader.string("tool_call_ids") {
             guard let parsed = ProviderQuirks.ToolCallIDs(rawValue: value) else {
-                throw ConfigError(path: reader.child("tool_call_ids"), message: Self.expected(ProviderQuirks.ToolCallIDs.allCases.map(\.rawValue)))
+                throw ConfigError(
+                    path: reader.child("tool_call_ids"), message: Self.expected(ProviderQuirks.ToolCallIDs.allCases.map(\.rawValue)))
             }
             quirks.toolCallIDs = parsed
         }
         if let value = try reader.string("message_names") {
             guard let parsed = ProviderQuirks.MessageNames(rawValue: value) else {
-                throw ConfigError(path: reader.child("message_names"), message: Self.expected(ProviderQuirks.MessageNames.allCases.map(\.rawValue)))
+                throw ConfigError(
+                    path: reader.child("message_names"), message: Self.expected(ProviderQuirks.MessageNames.allCases.map(\.rawValue)))
             }
             quirks.messageNames = parsed
         }
         if let value = try reader.stringArray("strip_schema_keys") { quirks.stripSchemaKeys = value }
-        if let value = try reader.int("max_stop_sequences") {
-            guard value > 0 else { throw ConfigError(path: reader.child("max_stop_sequences"), message: "must be at least 1") }
-            quirks.maxStopSequences = value
-        }
+        quirks.maxStopSequences = try reader.int("max_stop_sequences", .atLeastOne) ?? quirks.maxStopSequences
         if let value = try reader.string("required_tool_choice") { quirks.requiredToolChoice = value }
         if let value = try reader.bool("drop_nulls") { quirks.dropNulls = value }
         if let value = try reader.bool("echo_reasoning") { quirks.echoReasoning = value }

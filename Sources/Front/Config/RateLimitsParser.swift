@@ -15,40 +15,29 @@ enum RateLimitsParser {
         try reader.rejectUnknownKeys(allowed: allowed)
         var limits = RateLimits()
         for shortcut in shortcuts {
-            guard let value = try positiveInt(reader, shortcut.key) else { continue }
-            limits.windows.append(shortcut.tokens
-                ? .init(tokens: value, seconds: shortcut.seconds)
-                : .init(requests: value, seconds: shortcut.seconds))
+            guard let value = try reader.int(shortcut.key, .atLeastOne) else { continue }
+            limits.windows.append(
+                shortcut.tokens
+                    ? .init(tokens: value, seconds: shortcut.seconds)
+                    : .init(requests: value, seconds: shortcut.seconds))
         }
         for window in try reader.tables("windows") ?? [] {
             try window.rejectUnknownKeys(allowed: ["requests", "tokens", "seconds"])
             guard let seconds = try window.double("seconds"), seconds > 0 else {
                 throw ConfigError(path: window.child("seconds"), message: "required, a positive number of seconds")
             }
-            let requests = try positiveInt(window, "requests")
-            let tokens = try positiveInt(window, "tokens")
+            let requests = try window.int("requests", .atLeastOne)
+            let tokens = try window.int("tokens", .atLeastOne)
             guard requests != nil || tokens != nil else {
                 throw ConfigError(path: window.path, message: "set requests, tokens or both")
             }
             limits.windows.append(.init(requests: requests, tokens: tokens, seconds: seconds))
         }
-        limits.maxConcurrent = try positiveInt(reader, "max_concurrent")
+        limits.maxConcurrent = try reader.int("max_concurrent", .atLeastOne)
         guard allowQueue else { return (limits, nil) }
         var queue = QueuePolicy()
-        if let wait = try reader.double("max_wait") {
-            guard wait >= 0 else { throw ConfigError(path: reader.child("max_wait"), message: "must not be negative") }
-            queue.maxWait = wait
-        }
-        if let queued = try reader.int("max_queued") {
-            guard queued >= 0 else { throw ConfigError(path: reader.child("max_queued"), message: "must not be negative") }
-            queue.maxQueued = queued
-        }
+        queue.maxWait = try reader.double("max_wait", .nonNegative) ?? queue.maxWait
+        queue.maxQueued = try reader.int("max_queued", .nonNegative) ?? queue.maxQueued
         return (limits, queue)
-    }
-
-    private static func positiveInt(_ reader: TOMLReader, _ key: String) throws(ConfigError) -> Int? {
-        guard let value = try reader.int(key) else { return nil }
-        guard value > 0 else { throw ConfigError(path: reader.child(key), message: "must be at least 1") }
-        return value
     }
 }

@@ -32,18 +32,9 @@ enum RoutesParser {
     static func parseRetries(_ reader: TOMLReader) throws(ConfigError) -> RetryPolicy {
         try reader.rejectUnknownKeys(allowed: ["attempts", "backoff", "max_time"])
         var policy = RetryPolicy()
-        if let attempts = try reader.int("attempts") {
-            guard attempts >= 1 else { throw ConfigError(path: reader.child("attempts"), message: "must be at least 1") }
-            policy.attempts = attempts
-        }
-        if let backoff = try reader.double("backoff") {
-            guard backoff >= 0 else { throw ConfigError(path: reader.child("backoff"), message: "must not be negative") }
-            policy.backoff = backoff
-        }
-        if let maxTime = try reader.double("max_time") {
-            guard maxTime > 0 else { throw ConfigError(path: reader.child("max_time"), message: "must be positive") }
-            policy.maxTime = maxTime
-        }
+        policy.attempts = try reader.int("attempts", .atLeastOne) ?? policy.attempts
+        policy.backoff = try reader.double("backoff", .nonNegative) ?? policy.backoff
+        policy.maxTime = try reader.double("max_time", .positive) ?? policy.maxTime
         return policy
     }
 }

@@ -49,10 +49,12 @@ struct AnswerPath: Sendable {
             headers[.cacheControl] = "no-cache"
             let relay = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: encoding.stream())
             let counters = self.counters
-            let response = Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                defer { counters.finished() }
-                try await relay.run(&writer)
-            })
+            let response = Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    defer { counters.finished() }
+                    try await relay.run(&writer)
+                })
             return (response, true)
         }
         var body = ByteBuffer()
@@ -67,7 +69,10 @@ struct AnswerPath: Sendable {
                     ledger.finish(status: head.status, usage: usage)
                     headers[.contentType] = "application/json"
                     let answer = try encoding.whole(body)
-                    return (Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: answer)), false)
+                    return (
+                        Response(status: HTTPResponse.Status(code: head.status), headers: headers, body: ResponseBody(byteBuffer: answer)),
+                        false
+                    )
                 case .failure(let error): throw ledger.failed(error)
                 case .head: break
                 }

@@ -108,7 +108,8 @@ struct CatalogRoutes: Sendable {
     func continueConfig(_ request: Request, context: some RequestContext) throws -> Response {
         let keyRef = request.uri.queryParameters.get("key_ref")
         if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-            throw GatewayError.invalidRequest("key_ref takes a secret name of letters, digits and '_'.", code: .invalidValue, param: "key_ref")
+            throw GatewayError.invalidRequest(
+                "key_ref takes a secret name of letters, digits and '_'.", code: .invalidValue, param: "key_ref")
         }
         let host = request.head.authority ?? "127.0.0.1:\(supervisor.config.server.port)"
         var entries: [ContinueConfig.Entry] = []
@@ -130,14 +131,17 @@ struct CatalogRoutes: Sendable {
             let availability = slot.availability
             for model in provider.models {
                 let reason = availability.unavailableReason(model: model.id)
-                entries.append(CatalogEntry(
-                    id: "\(provider.name)/\(model.id)", provider: provider.name, provider_name: provider.displayName,
-                    model: model.id, colour: provider.colour, dialect: provider.dialect.rawValue,
-                    context_length: model.contextLength, max_output: model.maxOutput,
-                    capabilities: .init(tools: model.tools, vision: model.vision, reasoning: model.reasoning, fim: model.fim, embedding: model.embedding),
-                    pricing: .init(input: model.inputPrice, output: model.outputPrice),
-                    available: reason == nil, provider_state: availability.state, unavailable_reason: reason
-                ))
+                entries.append(
+                    CatalogEntry(
+                        id: "\(provider.name)/\(model.id)", provider: provider.name, provider_name: provider.displayName,
+                        model: model.id, colour: provider.colour, dialect: provider.dialect.rawValue,
+                        context_length: model.contextLength, max_output: model.maxOutput,
+                        capabilities: .init(
+                            tools: model.tools, vision: model.vision, reasoning: model.reasoning, fim: model.fim, embedding: model.embedding
+                        ),
+                        pricing: .init(input: model.inputPrice, output: model.outputPrice),
+                        available: reason == nil, provider_state: availability.state, unavailable_reason: reason
+                    ))
             }
         }
         return entries

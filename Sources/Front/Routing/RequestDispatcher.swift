@@ -25,7 +25,9 @@ struct RequestDispatcher: Sendable {
 
         /// Headers that tell the client who answered.
         var headers: [HTTPHeader] {
-            var headers = [HTTPHeader(name: "x-orchestra-provider", value: target.provider), HTTPHeader(name: "x-orchestra-model", value: served)]
+            var headers = [
+                HTTPHeader(name: "x-orchestra-provider", value: target.provider), HTTPHeader(name: "x-orchestra-model", value: served),
+            ]
             if let route { headers.append(HTTPHeader(name: "x-orchestra-route", value: route)) }
             if attempts > 1 { headers.append(HTTPHeader(name: "x-orchestra-attempts", value: String(attempts))) }
             return headers
@@ -81,7 +83,9 @@ struct RequestDispatcher: Sendable {
     }
 
     /// One try on one provider, as a child span of the request's (a no-op unless tracing is on).
-    private func attempt(_ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?) async -> Attempt {
+    private func attempt(
+        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?
+    ) async -> Attempt {
         await withSpan("upstream \(target.provider)", ofKind: .client) { span in
             span.attributes["orchestra.provider"] = target.provider
             span.attributes["orchestra.model"] = target.model
@@ -96,7 +100,9 @@ struct RequestDispatcher: Sendable {
         }
     }
 
-    private func send(_ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?) async -> Attempt {
+    private func send(
+        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?
+    ) async -> Attempt {
         let sent = MonotonicClock.seconds()
         let (id, events) = target.connection.submit(
             UpstreamCall(endpoint: endpoint, model: target.model, stream: stream, body: body, responseModel: responseModel)
@@ -106,9 +112,10 @@ struct RequestDispatcher: Sendable {
         case .head(let head):
             let served = "\(target.provider)/\(target.model)"
             latency.record(served, seconds: MonotonicClock.seconds() - sent)
-            return .answered(Dispatched(
-                head: head, pending: Array(pending), events: events, id: id, target: target, served: served, route: nil, attempts: 1
-            ))
+            return .answered(
+                Dispatched(
+                    head: head, pending: Array(pending), events: events, id: id, target: target, served: served, route: nil, attempts: 1
+                ))
         case .failure(let error):
             return .failed(error)
         case .chunk, .end, .usage, nil:

@@ -25,7 +25,9 @@ struct ChildProcess: Sendable {
     let pid: pid_t
 
     /// Starts `path`; `keyDescriptor`, when given, becomes the child's fd 3.
-    static func spawn(path: String, arguments: [String], environment: [String], keyDescriptor: Int32? = nil) throws(SpawnError) -> ChildProcess {
+    static func spawn(
+        path: String, arguments: [String], environment: [String], keyDescriptor: Int32? = nil
+    ) throws(SpawnError) -> ChildProcess {
         var pid: pid_t = 0
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]

@@ -61,7 +61,8 @@ final class WorkerSupervisor: Service, Sendable {
                 tickAll()
                 try? await Task.sleep(for: .milliseconds(50))
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         logger.info("stopping workers")
         let all = stopAll()
         while !all.allSatisfy(\.isStopped) {

@@ -37,9 +37,18 @@ final class GatewayLifecycle: Service, Sendable {
                     await self.feedWatchdog()
                     return false
                 }
-                group.addTask { await self.reportStatus(); return false }
-                group.addTask { await self.reloadOnHangup(); return false }
-                group.addTask { try? await gracefulShutdown(); return true }
+                group.addTask {
+                    await self.reportStatus()
+                    return false
+                }
+                group.addTask {
+                    await self.reloadOnHangup()
+                    return false
+                }
+                group.addTask {
+                    try? await gracefulShutdown()
+                    return true
+                }
                 for await shuttingDown in group where shuttingDown {
                     group.cancelAll()
                 }

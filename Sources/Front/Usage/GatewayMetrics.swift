@@ -9,7 +9,9 @@ import Synchronization
 /// in flight.
 final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private static let buckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { .milliseconds(Int64($0 * 1000)) }
+    private static let buckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map {
+        .milliseconds(Int64($0 * 1000))
+    }
 
     /// The metrics one (provider, model, status) updates per request, looked up once and kept:
     /// the registry's own lookup (a lock and a hash of every label) is not for the hot path.
@@ -30,15 +32,19 @@ final class GatewayMetrics: Sendable {
         let labels = [("provider", provider), ("model", model)]
         let made = Handles(
             requests: registry.makeCounter(
-                descriptor: .init(namespace: "orchestra", metricName: "requests", unitName: "total", helpText: "Requests answered, by status"),
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "requests", unitName: "total", helpText: "Requests answered, by status"),
                 labels: labels + [("status", String(status))]
             ),
             duration: registry.makeDurationHistogram(
-                descriptor: .init(namespace: "orchestra", metricName: "request_duration", unitName: "seconds", helpText: "Time to the last byte"),
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "request_duration", unitName: "seconds", helpText: "Time to the last byte"),
                 labels: labels, buckets: Self.buckets
             ),
             timeToFirstByte: registry.makeDurationHistogram(
-                descriptor: .init(namespace: "orchestra", metricName: "time_to_first_byte", unitName: "seconds", helpText: "Time to the answer's first byte"),
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "time_to_first_byte", unitName: "seconds",
+                    helpText: "Time to the answer's first byte"),
                 labels: labels, buckets: Self.buckets
             ),
             promptTokens: registry.makeCounter(
@@ -50,7 +56,8 @@ final class GatewayMetrics: Sendable {
                 labels: labels + [("kind", "completion")]
             ),
             cost: registry.makeCounter(
-                descriptor: .init(namespace: "orchestra", metricName: "cost", unitName: "usd_total", helpText: "Cost in US dollars (priced models only)"),
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "cost", unitName: "usd_total", helpText: "Cost in US dollars (priced models only)"),
                 labels: labels
             )
         )
@@ -78,19 +85,38 @@ final class GatewayMetrics: Sendable {
     func workers(_ slots: [(provider: String, up: Bool, restarts: Int, inFlight: Int, queued: Int)]) {
         for slot in slots {
             let labels = [("provider", slot.provider)]
-            registry.makeGauge(descriptor: .init(namespace: "orchestra", metricName: "worker_up", helpText: "1 when the provider's worker is ready"), labels: labels)
-                .set(to: slot.up ? 1.0 : 0.0)
-            registry.makeGauge(descriptor: .init(namespace: "orchestra", metricName: "worker_restarts", helpText: "Restarts of the provider's worker"), labels: labels)
-                .set(to: Double(slot.restarts))
-            registry.makeGauge(descriptor: .init(namespace: "orchestra", metricName: "upstream_in_flight", helpText: "Requests in flight upstream"), labels: labels)
-                .set(to: Double(slot.inFlight))
-            registry.makeGauge(descriptor: .init(namespace: "orchestra", metricName: "rate_limit_queued", helpText: "Requests waiting for rate budget"), labels: labels)
-                .set(to: Double(slot.queued))
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "worker_up", unitName: "", helpText: "1 when the provider's worker is ready"),
+                labels: labels
+            )
+            .set(to: slot.up ? 1.0 : 0.0)
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "worker_restarts", unitName: "", helpText: "Restarts of the provider's worker"),
+                labels: labels
+            )
+            .set(to: Double(slot.restarts))
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "upstream_in_flight", unitName: "", helpText: "Requests in flight upstream"),
+                labels: labels
+            )
+            .set(to: Double(slot.inFlight))
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "orchestra", metricName: "rate_limit_queued", unitName: "", helpText: "Requests waiting for rate budget"),
+                labels: labels
+            )
+            .set(to: Double(slot.queued))
         }
     }
 
     func inFlight(_ count: Int) {
-        registry.makeGauge(descriptor: .init(namespace: "orchestra", metricName: "in_flight_requests", helpText: "Client requests being served")).set(to: Double(count))
+        registry.makeGauge(
+            descriptor: .init(
+                namespace: "orchestra", metricName: "in_flight_requests", unitName: "", helpText: "Client requests being served")
+        ).set(to: Double(count))
     }
 
     static func kind(_ status: Int) -> String {

@@ -43,7 +43,8 @@ struct Pricing: Sendable {
         }
         let cached = min(usage.cachedTokens, usage.promptTokens)
         let fresh = usage.promptTokens - cached
-        return (Double(fresh) * input + Double(cached) * (info.cachedInputPrice ?? input) + Double(usage.completionTokens) * output) / 1_000_000
+        return (Double(fresh) * input + Double(cached) * (info.cachedInputPrice ?? input) + Double(usage.completionTokens) * output)
+            / 1_000_000
     }
 
     func referenceCost(usage: UsageReport) -> Double? {

@@ -47,22 +47,25 @@ final class UsageRecorder: Service, Sendable {
             endpoint: Self.name(endpoint), status: status, usage: usage, cost: cost,
             // Savings are only claimed where the real cost is known.
             referenceCost: status < 400 && cost != nil ? pricing.referenceCost(usage: usage) : nil,
-            latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts, fallback: attempts > 1 && route != nil
+            latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts,
+            fallback: attempts > 1 && route != nil
         )
         metrics.recorded(record)
         stats.record(provider: provider, latency: record.latency, timeToFirstByte: record.timeToFirstByte, status: status)
-        logger.info("request", metadata: [
-            "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
-            "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
-            "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
-            "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
-        ])
+        logger.info(
+            "request",
+            metadata: [
+                "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
+                "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
+                "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
+                "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
+            ])
         buffer.withLock { $0.append(record) }
     }
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelOnGracefulShutdown { try await Task.sleep(for: .seconds(self.interval)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.interval)) }
             flush()
             cleanUp()
         }
@@ -71,7 +74,10 @@ final class UsageRecorder: Service, Sendable {
 
     /// Writes what the buffer holds.
     func flush() {
-        let records = buffer.withLock { records in defer { records.removeAll() }; return records }
+        let records = buffer.withLock { records in
+            defer { records.removeAll() }
+            return records
+        }
         guard let store, !records.isEmpty else { return }
         do {
             try store.insert(records)

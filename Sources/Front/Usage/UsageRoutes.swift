@@ -40,11 +40,12 @@ struct UsageRoutes: Sendable {
     }
 
     func metrics(_ request: Request, context: some RequestContext) throws -> Response {
-        recorder.metrics.workers(supervisor.orderedSlots.map { slot in
-            let availability = slot.availability
-            let limits = availability.limits
-            return (slot.config.name, availability.state == "ready", availability.restarts, limits?.in_flight ?? 0, limits?.queued ?? 0)
-        })
+        recorder.metrics.workers(
+            supervisor.orderedSlots.map { slot in
+                let availability = slot.availability
+                let limits = availability.limits
+                return (slot.config.name, availability.state == "ready", availability.restarts, limits?.in_flight ?? 0, limits?.queued ?? 0)
+            })
         recorder.metrics.inFlight(counters.snapshot.inFlight)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -75,7 +76,8 @@ enum UsageQuery {
         if let seconds = Double(text) { return seconds }
         if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
         if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day.timeIntervalSince1970 }
-        throw .invalidRequest("'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: .invalidValue, param: param)
+        throw .invalidRequest(
+            "'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: .invalidValue, param: param)
     }
 
     static func format(_ seconds: Double) -> String {

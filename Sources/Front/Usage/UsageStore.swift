@@ -34,24 +34,26 @@ final class UsageStore: Sendable {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE requests (
-                    id INTEGER PRIMARY KEY, time REAL NOT NULL, request_id TEXT NOT NULL, client TEXT NOT NULL, route TEXT,
-                    provider TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
-                    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-                    cached_tokens INTEGER NOT NULL, estimated INTEGER NOT NULL, cost REAL, reference_cost REAL,
-                    latency REAL NOT NULL, ttfb REAL, attempts INTEGER NOT NULL, fallback INTEGER NOT NULL);
-                CREATE INDEX requests_time ON requests(time);
-                """)
-            for table in ["usage_hourly", "usage_daily"] {
-                try db.execute(sql: """
-                    CREATE TABLE \(table) (
-                        bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, client TEXT NOT NULL,
-                        requests INTEGER NOT NULL, errors INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
-                        completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-                        estimated INTEGER NOT NULL, cost REAL NOT NULL, unpriced INTEGER NOT NULL, reference_cost REAL NOT NULL,
-                        latency_sum REAL NOT NULL, PRIMARY KEY (bucket, provider, model, client));
+            try db.execute(
+                sql: """
+                    CREATE TABLE requests (
+                        id INTEGER PRIMARY KEY, time REAL NOT NULL, request_id TEXT NOT NULL, client TEXT NOT NULL, route TEXT,
+                        provider TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
+                        prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
+                        cached_tokens INTEGER NOT NULL, estimated INTEGER NOT NULL, cost REAL, reference_cost REAL,
+                        latency REAL NOT NULL, ttfb REAL, attempts INTEGER NOT NULL, fallback INTEGER NOT NULL);
+                    CREATE INDEX requests_time ON requests(time);
                     """)
+            for table in ["usage_hourly", "usage_daily"] {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table) (
+                            bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, client TEXT NOT NULL,
+                            requests INTEGER NOT NULL, errors INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
+                            completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+                            estimated INTEGER NOT NULL, cost REAL NOT NULL, unpriced INTEGER NOT NULL, reference_cost REAL NOT NULL,
+                            latency_sum REAL NOT NULL, PRIMARY KEY (bucket, provider, model, client));
+                        """)
             }
         }
         return migrator
@@ -92,18 +94,21 @@ final class UsageStore: Sendable {
         for (table, width) in [("usage_hourly", 3600.0), ("usage_daily", 86400.0)] {
             var totals: [RollupKey: Totals] = [:]
             for record in records {
-                let key = RollupKey(bucket: Int((record.time / width).rounded(.down) * width), provider: record.provider, model: record.model, client: record.client)
+                let key = RollupKey(
+                    bucket: Int((record.time / width).rounded(.down) * width), provider: record.provider, model: record.model,
+                    client: record.client)
                 totals[key, default: Totals()].add(record)
             }
             rollups.append((table, totals))
         }
         try pool.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
-                    completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
-                    attempts, fallback)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
+                        completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
+                        attempts, fallback)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for record in records {
                 let usage = record.usage
                 try statement.execute(arguments: [
@@ -141,7 +146,9 @@ final class UsageStore: Sendable {
     /// keep each write transaction short, so serving never waits on clean-up.
     func deleteRaw(olderThan cutoff: Double, limit: Int = 2000) throws -> Int {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE time < ? ORDER BY time LIMIT ?)", arguments: [cutoff, limit])
+            try db.execute(
+                sql: "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE time < ? ORDER BY time LIMIT ?)",
+                arguments: [cutoff, limit])
             return db.changesCount
         }
     }
@@ -177,14 +184,16 @@ final class UsageStore: Sendable {
         case .day: key = "strftime('%Y-%m-%d', bucket - bucket % 86400, 'unixepoch')"
         }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(key) AS key, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
-                    SUM(completion_tokens) AS completion_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
-                    SUM(cached_tokens) AS cached_tokens, SUM(estimated) AS estimated_requests, SUM(cost) AS cost_usd,
-                    SUM(unpriced) AS unpriced_requests, SUM(reference_cost) AS reference_cost_usd,
-                    SUM(reference_cost) - SUM(cost) AS savings_usd, SUM(latency_sum) / SUM(requests) AS average_latency_seconds
-                FROM usage_hourly WHERE bucket >= ? AND bucket < ? GROUP BY key ORDER BY cost_usd DESC, requests DESC
-                """, arguments: [Int((from / 3600).rounded(.down) * 3600), to])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(key) AS key, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
+                        SUM(completion_tokens) AS completion_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
+                        SUM(cached_tokens) AS cached_tokens, SUM(estimated) AS estimated_requests, SUM(cost) AS cost_usd,
+                        SUM(unpriced) AS unpriced_requests, SUM(reference_cost) AS reference_cost_usd,
+                        SUM(reference_cost) - SUM(cost) AS savings_usd, SUM(latency_sum) / SUM(requests) AS average_latency_seconds
+                    FROM usage_hourly WHERE bucket >= ? AND bucket < ? GROUP BY key ORDER BY cost_usd DESC, requests DESC
+                    """, arguments: [Int((from / 3600).rounded(.down) * 3600), to])
         }
     }
 

@@ -91,10 +91,12 @@ public enum BuiltinCatalog {
         apiKeyEnv: "OPENROUTER_API_KEY", colour: "#6467f2", quirks: .openrouter,
         models: [
             // OpenRouter fronts hundreds of models; any `openrouter/<slug>` is routed. These are common picks.
-            ModelInfo(id: "openai/gpt-oss-120b:free", contextLength: 131_072, maxOutput: 32_768, tools: true,
-                      reasoning: true, inputPrice: 0, outputPrice: 0),
-            ModelInfo(id: "qwen/qwen3-coder:free", contextLength: 262_144, maxOutput: 32_768, tools: true,
-                      inputPrice: 0, outputPrice: 0),
+            ModelInfo(
+                id: "openai/gpt-oss-120b:free", contextLength: 131_072, maxOutput: 32_768, tools: true,
+                reasoning: true, inputPrice: 0, outputPrice: 0),
+            ModelInfo(
+                id: "qwen/qwen3-coder:free", contextLength: 262_144, maxOutput: 32_768, tools: true,
+                inputPrice: 0, outputPrice: 0),
         ]
     )
 
@@ -102,10 +104,12 @@ public enum BuiltinCatalog {
         name: "siliconflow", displayName: "SiliconFlow", dialect: .openai, baseURL: "https://api.siliconflow.com/v1",
         apiKeyEnv: "SILICONFLOW_API_KEY", colour: "#7c3aed", quirks: .siliconflow,
         models: [
-            ModelInfo(id: "Qwen/Qwen3-32B", contextLength: 131_000, maxOutput: 131_000, tools: true, reasoning: true,
-                      inputPrice: 0.14, outputPrice: 0.57),
-            ModelInfo(id: "deepseek-ai/DeepSeek-V3.2", contextLength: 164_000, maxOutput: 164_000, tools: true,
-                      reasoning: true, inputPrice: 0.27, outputPrice: 0.42),
+            ModelInfo(
+                id: "Qwen/Qwen3-32B", contextLength: 131_000, maxOutput: 131_000, tools: true, reasoning: true,
+                inputPrice: 0.14, outputPrice: 0.57),
+            ModelInfo(
+                id: "deepseek-ai/DeepSeek-V3.2", contextLength: 164_000, maxOutput: 164_000, tools: true,
+                reasoning: true, inputPrice: 0.27, outputPrice: 0.42),
         ]
     )
 
@@ -114,10 +118,12 @@ public enum BuiltinCatalog {
         apiKeyEnv: "GROQ_API_KEY", colour: "#f55036", quirks: .groq,
         models: [
             ModelInfo(id: "groq/compound", contextLength: 131_072, maxOutput: 8_192),
-            ModelInfo(id: "qwen/qwen3-32b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
-                      inputPrice: 0.29, outputPrice: 0.59),
-            ModelInfo(id: "openai/gpt-oss-120b", contextLength: 131_072, maxOutput: 65_536, tools: true,
-                      reasoning: true, inputPrice: 0.15, outputPrice: 0.60),
+            ModelInfo(
+                id: "qwen/qwen3-32b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                inputPrice: 0.29, outputPrice: 0.59),
+            ModelInfo(
+                id: "openai/gpt-oss-120b", contextLength: 131_072, maxOutput: 65_536, tools: true,
+                reasoning: true, inputPrice: 0.15, outputPrice: 0.60),
         ]
     )
 
@@ -125,12 +131,15 @@ public enum BuiltinCatalog {
         name: "cerebras", displayName: "Cerebras", dialect: .openai, baseURL: "https://api.cerebras.ai/v1",
         apiKeyEnv: "CEREBRAS_API_KEY", colour: "#f97316", quirks: .cerebras,
         models: [
-            ModelInfo(id: "qwen-3-235b-a22b-instruct-2507", contextLength: 131_000, maxOutput: 32_000, tools: true,
-                      inputPrice: 0.60, outputPrice: 1.20),
-            ModelInfo(id: "gpt-oss-120b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
-                      inputPrice: 0.35, outputPrice: 0.75),
-            ModelInfo(id: "zai-glm-4.7", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
-                      inputPrice: 2.25, outputPrice: 2.75),
+            ModelInfo(
+                id: "qwen-3-235b-a22b-instruct-2507", contextLength: 131_000, maxOutput: 32_000, tools: true,
+                inputPrice: 0.60, outputPrice: 1.20),
+            ModelInfo(
+                id: "gpt-oss-120b", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                inputPrice: 0.35, outputPrice: 0.75),
+            ModelInfo(
+                id: "zai-glm-4.7", contextLength: 131_072, maxOutput: 40_960, tools: true, reasoning: true,
+                inputPrice: 2.25, outputPrice: 2.75),
         ]
     )
 
@@ -138,14 +147,18 @@ public enum BuiltinCatalog {
         name: "gemini", displayName: "Google Gemini", dialect: .gemini,
         baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeyEnv: "GEMINI_API_KEY", colour: "#4285f4",
         models: [
-            ModelInfo(id: "gemini-2.5-flash-lite", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
-                      vision: true, reasoning: true, inputPrice: 0.10, outputPrice: 0.40),
-            ModelInfo(id: "gemini-2.5-flash", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
-                      reasoning: true, inputPrice: 0.30, outputPrice: 2.50),
-            ModelInfo(id: "gemini-2.5-pro", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
-                      reasoning: true, inputPrice: 1.25, outputPrice: 10.00),
-            ModelInfo(id: "gemini-3-flash-preview", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
-                      vision: true, reasoning: true, inputPrice: 0.50, outputPrice: 3.00),
+            ModelInfo(
+                id: "gemini-2.5-flash-lite", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
+                vision: true, reasoning: true, inputPrice: 0.10, outputPrice: 0.40),
+            ModelInfo(
+                id: "gemini-2.5-flash", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
+                reasoning: true, inputPrice: 0.30, outputPrice: 2.50),
+            ModelInfo(
+                id: "gemini-2.5-pro", contextLength: 1_048_576, maxOutput: 65_536, tools: true, vision: true,
+                reasoning: true, inputPrice: 1.25, outputPrice: 10.00),
+            ModelInfo(
+                id: "gemini-3-flash-preview", contextLength: 1_048_576, maxOutput: 65_536, tools: true,
+                vision: true, reasoning: true, inputPrice: 0.50, outputPrice: 3.00),
             ModelInfo(id: "gemini-embedding-001", contextLength: 2_048, embedding: true, inputPrice: 0.15, outputPrice: 0),
         ]
     )

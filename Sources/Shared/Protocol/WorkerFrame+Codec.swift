@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import NIOCore
 
 /// Why bytes from the other side could not be read as a frame. The connection is dropped on any of these.
 public struct FrameDecodingError: Error, Sendable, CustomStringConvertible {
@@ -23,19 +24,21 @@ extension WorkerFrame {
     public func encode(into buffer: inout ByteBuffer) {
         let lengthIndex = buffer.writerIndex
         buffer.writeInteger(UInt32(0))
-        let start = buffer.writerIndex
+        let payloadStart = buffer.writerIndex
+        // Every frame opens with its kind and a request id (0 when it concerns no request).
+        func start(_ kind: Kind, _ id: UInt32 = 0) {
+            buffer.writeInteger(kind.rawValue)
+            buffer.writeInteger(id)
+        }
         switch self {
         case .configure(let config):
-            buffer.writeInteger(Kind.configure.rawValue)
-            buffer.writeInteger(UInt32(0))
+            start(.configure)
             buffer.writeBytes(try! JSONEncoder().encode(config))
         case .ready(let status):
-            buffer.writeInteger(Kind.ready.rawValue)
-            buffer.writeInteger(UInt32(0))
+            start(.ready)
             buffer.writeBytes(try! JSONEncoder().encode(status))
         case .request(let id, let call):
-            buffer.writeInteger(Kind.request.rawValue)
-            buffer.writeInteger(id)
+            start(.request, id)
             buffer.writeInteger(call.endpoint.rawValue)
             buffer.writeInteger(UInt8(call.stream ? 1 : 0))
             buffer.writeLengthPrefixedString(call.model)
@@ -43,31 +46,24 @@ extension WorkerFrame {
             var body = call.body
             buffer.writeBuffer(&body)
         case .cancel(let id):
-            buffer.writeInteger(Kind.cancel.rawValue)
-            buffer.writeInteger(id)
+            start(.cancel, id)
         case .ping(let nonce):
-            buffer.writeInteger(Kind.ping.rawValue)
-            buffer.writeInteger(nonce)
+            start(.ping, nonce)
         case .pong(let nonce):
-            buffer.writeInteger(Kind.pong.rawValue)
-            buffer.writeInteger(nonce)
+            start(.pong, nonce)
         case .head(let id, let head):
-            buffer.writeInteger(Kind.head.rawValue)
-            buffer.writeInteger(id)
+            start(.head, id)
             buffer.writeInteger(UInt16(head.status))
             buffer.writeInteger(UInt8(head.streaming ? 1 : 0))
             buffer.writeHeaders(head.headers)
         case .chunk(let id, let bytes):
-            buffer.writeInteger(Kind.chunk.rawValue)
-            buffer.writeInteger(id)
+            start(.chunk, id)
             var bytes = bytes
             buffer.writeBuffer(&bytes)
         case .end(let id):
-            buffer.writeInteger(Kind.end.rawValue)
-            buffer.writeInteger(id)
+            start(.end, id)
         case .failure(let id, let error):
-            buffer.writeInteger(Kind.failure.rawValue)
-            buffer.writeInteger(id)
+            start(.failure, id)
             let code = error.code.wire
             buffer.writeInteger(code.tag)
             buffer.writeInteger(UInt16(code.status))
@@ -77,20 +73,18 @@ extension WorkerFrame {
             buffer.writeLengthPrefixedString(error.param ?? "")
             buffer.writeHeaders(error.headers)
         case .rateStatus(let status):
-            buffer.writeInteger(Kind.rateStatus.rawValue)
-            buffer.writeInteger(UInt32(0))
+            start(.rateStatus)
             buffer.writeBytes(try! JSONEncoder().encode(status))
         case .usage(let id, let report):
             // Once per answer: five integers, not JSON.
-            buffer.writeInteger(Kind.usage.rawValue)
-            buffer.writeInteger(id)
+            start(.usage, id)
             buffer.writeInteger(UInt32(clamping: report.promptTokens))
             buffer.writeInteger(UInt32(clamping: report.completionTokens))
             buffer.writeInteger(UInt32(clamping: report.reasoningTokens))
             buffer.writeInteger(UInt32(clamping: report.cachedTokens))
             buffer.writeInteger(UInt8(report.estimated ? 1 : 0))
         }
-        buffer.setInteger(UInt32(buffer.writerIndex - start), at: lengthIndex)
+        buffer.setInteger(UInt32(buffer.writerIndex - payloadStart), at: lengthIndex)
     }
 
     /// Reads one frame from `payload`, which holds exactly one frame without its length prefix.
@@ -110,18 +104,23 @@ extension WorkerFrame {
                 let reasoning: UInt32 = payload.readInteger(), let cached: UInt32 = payload.readInteger(),
                 let estimated: UInt8 = payload.readInteger()
             else { throw FrameDecodingError("malformed usage frame") }
-            return .usage(id: id, UsageReport(
-                promptTokens: Int(prompt), completionTokens: Int(completion), reasoningTokens: Int(reasoning),
-                cachedTokens: Int(cached), estimated: estimated == 1
-            ))
+            return .usage(
+                id: id,
+                UsageReport(
+                    promptTokens: Int(prompt), completionTokens: Int(completion), reasoningTokens: Int(reasoning),
+                    cachedTokens: Int(cached), estimated: estimated == 1
+                ))
         case .request:
             guard let rawEndpoint: UInt8 = payload.readInteger(), let endpoint = Endpoint(rawValue: rawEndpoint),
                 let stream: UInt8 = payload.readInteger(), let model = payload.readLengthPrefixedString(),
                 let responseModel = payload.readLengthPrefixedString()
             else { throw FrameDecodingError("malformed request frame") }
-            return .request(id: id, UpstreamCall(
-                endpoint: endpoint, model: model, stream: stream == 1, body: payload, responseModel: responseModel.isEmpty ? nil : responseModel
-            ))
+            return .request(
+                id: id,
+                UpstreamCall(
+                    endpoint: endpoint, model: model, stream: stream == 1, body: payload,
+                    responseModel: responseModel.isEmpty ? nil : responseModel
+                ))
         case .cancel: return .cancel(id: id)
         case .ping: return .ping(nonce: id)
         case .pong: return .pong(nonce: id)

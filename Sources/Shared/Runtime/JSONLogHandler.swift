@@ -1,10 +1,11 @@
+import Glibc
+import Logging
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Glibc
-import Logging
 
 /// One JSON object per log line on stderr (`[server] log_format = "json"`), for log shippers:
 /// `{"time","level","label","message", ...metadata}`. The front and its workers both use it; the

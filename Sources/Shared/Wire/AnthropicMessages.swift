@@ -232,7 +232,9 @@ public struct AnthropicStreamEvent: Codable, Sendable {
         public var signature: String?
         public var stop_reason: String?
 
-        public init(type: String? = nil, text: String? = nil, partial_json: String? = nil, thinking: String? = nil, stop_reason: String? = nil) {
+        public init(
+            type: String? = nil, text: String? = nil, partial_json: String? = nil, thinking: String? = nil, stop_reason: String? = nil
+        ) {
             self.type = type
             self.text = text
             self.partial_json = partial_json

@@ -19,10 +19,11 @@ struct AnswerWriter {
     }
 
     func chunk(_ delta: ChatCompletionChunk.Delta, finish: String? = nil, index: Int = 0) -> [UInt8] {
-        encode(ChatCompletionChunk(
-            id: id, created: created, model: model,
-            choices: [.init(index: index, delta: delta, finish_reason: finish)]
-        ))
+        encode(
+            ChatCompletionChunk(
+                id: id, created: created, model: model,
+                choices: [.init(index: index, delta: delta, finish_reason: finish)]
+            ))
     }
 
     /// The extra last chunk of a stream whose client set `stream_options.include_usage`.

@@ -76,7 +76,8 @@ enum ForwardedHeaders {
         headers.compactMap { header in
             let name = header.name.lowercased()
             if name == "x-request-id" { return HTTPHeader(name: "x-upstream-request-id", value: header.value) }
-            let kept = name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"
+            let kept =
+                name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"
                 || name.hasPrefix("anthropic-ratelimit-") || name == "x-should-retry"
             return kept ? header : nil
         }

@@ -7,7 +7,9 @@ enum FunctionTools {
         var functions: [ToolDefinition.Function] = []
         for (index, tool) in (tools ?? []).enumerated() {
             guard tool.type == "function" else {
-                throw .invalidRequest("tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: .unsupportedTool, param: "tools[\(index)].type")
+                throw .invalidRequest(
+                    "tools[\(index)]: type '\(tool.type)' is not supported by \(provider).", code: .unsupportedTool,
+                    param: "tools[\(index)].type")
             }
             functions.append(tool.function)
         }

@@ -34,6 +34,7 @@ enum CompletionEmulation {
         // Template tags are stop words for the template's own model, not for a chat model.
         let stops = (request.stop?.values ?? []).filter { $0 != FIMPrompt.prefixTag && $0 != FIMPrompt.suffixTag }
         if !stops.isEmpty { body["stop"] = .array(stops.map(JSONValue.string)) }
-        return UpstreamCall(endpoint: .chatCompletions, model: call.model, stream: call.stream, body: ByteBuffer(bytes: JSONValue.object(body).encoded()))
+        return UpstreamCall(
+            endpoint: .chatCompletions, model: call.model, stream: call.stream, body: ByteBuffer(bytes: JSONValue.object(body).encoded()))
     }
 }

@@ -21,18 +21,19 @@ struct EmbeddingsTranslator: ResponseTranslator {
         guard case .object(var answer) = try? JSONValue.decode(body), case .array(let data) = answer["data"] else {
             throw .upstreamInvalid(provider, detail: "it is not an embeddings list")
         }
-        answer["data"] = .array(data.map { item in
-            guard case .object(var item) = item, case .array(let values) = item["embedding"] else { return item }
-            let floats = values.compactMap { value -> Double? in
-                switch value {
-                case .double(let number): return number
-                case .int(let number): return Double(number)
-                default: return nil
+        answer["data"] = .array(
+            data.map { item in
+                guard case .object(var item) = item, case .array(let values) = item["embedding"] else { return item }
+                let floats = values.compactMap { value -> Double? in
+                    switch value {
+                    case .double(let number): return number
+                    case .int(let number): return Double(number)
+                    default: return nil
+                    }
                 }
-            }
-            if case .base64(let text) = EmbeddingVector(floats, base64: true) { item["embedding"] = .string(text) }
-            return .object(item)
-        })
+                if case .base64(let text) = EmbeddingVector(floats, base64: true) { item["embedding"] = .string(text) }
+                return .object(item)
+            })
         return JSONValue.object(answer).encoded()
     }
 }

@@ -20,7 +20,6 @@ struct TextCompletionTranslator: ResponseTranslator {
         try chunks(inner.finishStream())
     }
 
-
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8] {
         try Self.textCompletion(fromChat: inner.translate(body: body), provider: provider)
     }
@@ -38,8 +37,13 @@ struct TextCompletionTranslator: ResponseTranslator {
         guard let answer = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(chat)) else {
             throw .upstreamInvalid(provider, detail: "it is not a chat completion")
         }
-        let choices = (answer.choices ?? []).map { TextCompletion.Choice(text: $0.message?.content ?? "", index: $0.index ?? 0, finish_reason: $0.finish_reason) }
-        return Self.encode(TextCompletion(id: answer.id ?? OpenAIIdentifiers.completion(), created: answer.created ?? 0, model: answer.model ?? "", choices: choices, usage: answer.usage))
+        let choices = (answer.choices ?? []).map {
+            TextCompletion.Choice(text: $0.message?.content ?? "", index: $0.index ?? 0, finish_reason: $0.finish_reason)
+        }
+        return Self.encode(
+            TextCompletion(
+                id: answer.id ?? OpenAIIdentifiers.completion(), created: answer.created ?? 0, model: answer.model ?? "", choices: choices,
+                usage: answer.usage))
     }
 
     /// One chat chunk as a text chunk; `nil` for chunks that carry nothing a text client reads
@@ -54,7 +58,8 @@ struct TextCompletionTranslator: ResponseTranslator {
             return TextCompletion.Choice(text: text, index: choice.index ?? 0, finish_reason: choice.finish_reason)
         }
         guard !choices.isEmpty || chunk.usage != nil else { return nil }
-        return Self.encode(TextCompletion(id: chunk.id ?? "", created: chunk.created ?? 0, model: chunk.model ?? "", choices: choices, usage: chunk.usage))
+        return Self.encode(
+            TextCompletion(id: chunk.id ?? "", created: chunk.created ?? 0, model: chunk.model ?? "", choices: choices, usage: chunk.usage))
     }
 
     private static func encode(_ value: TextCompletion) -> [UInt8] {

@@ -75,22 +75,26 @@ final class RateLimiter {
         wakeUp?.cancel()
         wakeUpAt = time
         let delay = TimeAmount.nanoseconds(Int64(max(0, time - now) * 1e9) + 1_000_000)
-        wakeUp = eventLoop.scheduleTask(in: delay) { [self] in
-            wakeUp = nil
-            wakeUpAt = .infinity
-            drain()
+        let limiter = NIOLoopBound(self, eventLoop: eventLoop)
+        wakeUp = eventLoop.scheduleTask(in: delay) {
+            limiter.value.wakeUp = nil
+            limiter.value.wakeUpAt = .infinity
+            limiter.value.drain()
         }
     }
 
     private func schedulePublish() {
         guard !publishScheduled else { return }
         publishScheduled = true
-        eventLoop.scheduleTask(in: .milliseconds(50)) { [self] in
-            publishScheduled = false
-            let current = budget.status(now: MonotonicClock.seconds())
-            guard current != lastPublished else { return }
-            lastPublished = current
-            publish(current)
-        }
+        let limiter = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.scheduleTask(in: .milliseconds(50)) { limiter.value.publishNow() }
+    }
+
+    private func publishNow() {
+        publishScheduled = false
+        let current = budget.status(now: MonotonicClock.seconds())
+        guard current != lastPublished else { return }
+        lastPublished = current
+        publish(current)
     }
 }

@@ -23,7 +23,8 @@ struct UpstreamRateSignals {
                 rest = max(rest ?? 0, reset)
             }
             if value("anthropic-ratelimit-\(kind)-remaining") == "0",
-               let reset = value("anthropic-ratelimit-\(kind)-reset").flatMap(Self.rfc3339) {
+                let reset = value("anthropic-ratelimit-\(kind)-reset").flatMap(Self.rfc3339)
+            {
                 rest = max(rest ?? 0, reset)
             }
         }

@@ -9,7 +9,9 @@ public enum UsageExtractor {
         guard let keyStart = ByteSearch.last(key, in: bytes) else { return nil }
         var index = keyStart + key.count
         func skipSpace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
         }
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
@@ -23,7 +25,13 @@ public enum UsageExtractor {
         while index < bytes.count {
             let byte = bytes[index]
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
             } else if byte == UInt8(ascii: "{") {
@@ -56,6 +64,8 @@ public enum UsageExtractor {
             return digits > 0 ? value : nil
         }
         guard let prompt = count("prompt_tokens"), let completion = count("completion_tokens") else { return nil }
-        return Usage(prompt_tokens: prompt, completion_tokens: completion, cachedTokens: count("cached_tokens"), reasoningTokens: count("reasoning_tokens"))
+        return Usage(
+            prompt_tokens: prompt, completion_tokens: completion, cachedTokens: count("cached_tokens"),
+            reasoningTokens: count("reasoning_tokens"))
     }
 }

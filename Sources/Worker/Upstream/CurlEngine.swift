@@ -66,7 +66,10 @@ final class CurlEngine: UpstreamTransport, @unchecked Sendable {
     fileprivate func runLoop() {
         var running: Int32 = 0
         while true {
-            for command in inbox.withLock({ commands in defer { commands.removeAll() }; return commands }) {
+            for command in inbox.withLock({ commands in
+                defer { commands.removeAll() }
+                return commands
+            }) {
                 switch command {
                 case .start(let transfer): add(transfer)
                 case .cancel(let id): if let transfer = active[id] { finish(transfer) }
@@ -156,11 +159,13 @@ private final class EngineThread: @unchecked Sendable {
     func start() {
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { context in
-            let box = Unmanaged<EngineThread>.fromOpaque(context!).takeRetainedValue()
-            box.engine.runLoop()
-            return nil
-        }, context)
+        pthread_create(
+            &thread, nil,
+            { context in
+                let box = Unmanaged<EngineThread>.fromOpaque(context!).takeRetainedValue()
+                box.engine.runLoop()
+                return nil
+            }, context)
         pthread_detach(thread)
     }
 }

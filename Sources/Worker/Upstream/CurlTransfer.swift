@@ -104,7 +104,8 @@ final class CurlTransfer: @unchecked Sendable {
             answer.complete(into: &frames)
         } else {
             let detail = String(cString: curl_easy_strerror(result))
-            let error: GatewayError = result == CURLE_OPERATION_TIMEDOUT
+            let error: GatewayError =
+                result == CURLE_OPERATION_TIMEDOUT
                 ? .upstreamTimeout(provider, detail: detail) : .upstreamUnreachable(provider, detail: detail)
             answer.fail(error, into: &frames)
         }
@@ -112,7 +113,8 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func timedOut() {
-        let detail = firstByteAt == nil
+        let detail =
+            firstByteAt == nil
             ? "no answer within \(Self.format(timeouts.firstByte)) s"
             : "no data for \(Self.format(timeouts.idle)) s"
         var frames: [WorkerFrame] = []

@@ -68,7 +68,8 @@ struct UpstreamAnswer {
     }
 
     var outcome: TransferOutcome {
-        TransferOutcome(status: status, headers: failureHeaders + responseHeaders, tokens: usage?.total_tokens, quotaExhausted: quotaExhausted)
+        TransferOutcome(
+            status: status, headers: failureHeaders + responseHeaders, tokens: usage?.total_tokens, quotaExhausted: quotaExhausted)
     }
 
     /// One header line as the upstream sent it (the status line included).
@@ -95,7 +96,8 @@ struct UpstreamAnswer {
         if mode == .awaitingBody {
             if (200...299).contains(status) && clientWantsStream && contentType.contains("text/event-stream") {
                 mode = .streaming
-                frames.append(.head(id: id, ResponseHead(status: status, streaming: true, headers: ForwardedHeaders.select(responseHeaders))))
+                frames.append(
+                    .head(id: id, ResponseHead(status: status, streaming: true, headers: ForwardedHeaders.select(responseHeaders))))
             } else {
                 mode = .buffering
             }
@@ -145,7 +147,8 @@ struct UpstreamAnswer {
             do {
                 let translated = finishing(try translator.translate(body: body))
                 ended = true
-                frames.append(.head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
+                frames.append(
+                    .head(id: id, ResponseHead(status: status, streaming: false, headers: ForwardedHeaders.select(responseHeaders))))
                 frames.append(.chunk(id: id, ByteBuffer(bytes: translated)))
                 frames.append(.usage(id: id, usageReport))
                 frames.append(.end(id: id))

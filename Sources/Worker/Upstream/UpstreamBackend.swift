@@ -14,7 +14,10 @@ final class UpstreamBackend: Sendable {
     private let limiter: NIOLoopBoundBox<RateLimiter>
 
     /// Created on the worker's event loop, which then makes every call.
-    init(config: ProviderConfig, dialect: any Dialect, transport: any UpstreamTransport, keys: [String], link: FrontLink, eventLoop: any EventLoop) {
+    init(
+        config: ProviderConfig, dialect: any Dialect, transport: any UpstreamTransport, keys: [String], link: FrontLink,
+        eventLoop: any EventLoop
+    ) {
         self.config = config
         self.dialect = dialect
         self.transport = transport

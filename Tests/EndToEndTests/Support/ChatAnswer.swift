@@ -38,7 +38,9 @@ struct ChatAnswer: @unchecked Sendable {
             reasoning = message["reasoning_content"] as? String ?? ""
             calls = (message["tool_calls"] as? [[String: Any]] ?? []).map { call in
                 let function = call["function"] as? [String: Any] ?? [:]
-                return Call(id: call["id"] as? String ?? "", name: function["name"] as? String ?? "", arguments: function["arguments"] as? String ?? "")
+                return Call(
+                    id: call["id"] as? String ?? "", name: function["name"] as? String ?? "",
+                    arguments: function["arguments"] as? String ?? "")
             }
             finishReason = choice?["finish_reason"] as? String
             usage = json["usage"] as? [String: Any]
@@ -87,7 +89,9 @@ struct ChatAnswer: @unchecked Sendable {
     var assistantMessage: [String: Any] {
         var message: [String: Any] = ["role": "assistant", "content": content.isEmpty ? NSNull() : content as Any]
         if !calls.isEmpty {
-            message["tool_calls"] = calls.map { ["id": $0.id, "type": "function", "function": ["name": $0.name, "arguments": $0.arguments]] }
+            message["tool_calls"] = calls.map {
+                ["id": $0.id, "type": "function", "function": ["name": $0.name, "arguments": $0.arguments]]
+            }
         }
         return message
     }
@@ -118,13 +122,13 @@ struct DialectGateway: Sendable {
         }
         for flavour in FakeProviders.Flavour.allCases {
             text += """
-            [providers.\(prefix(flavour))]
-            base_url = "\(fakes.baseURL(flavour))"
-            api_key_env = "FAKE_API_KEY"
-            first_byte_timeout = 5
-            idle_timeout = 5
+                [providers.\(prefix(flavour))]
+                base_url = "\(fakes.baseURL(flavour))"
+                api_key_env = "FAKE_API_KEY"
+                first_byte_timeout = 5
+                idle_timeout = 5
 
-            """
+                """
             if flavour == .openai { text += "quirks = { echo_reasoning = true }\n" }
             text += "\n"
         }
@@ -171,7 +175,8 @@ struct DialectGateway: Sendable {
             body["stream_options"] = ["include_usage": true]
         }
         let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
-        let response = await TestHTTPClient.post(gateway.url("/v1/chat/completions"), body: data, headers: ["Content-Type: application/json"])
+        let response = await TestHTTPClient.post(
+            gateway.url("/v1/chat/completions"), body: data, headers: ["Content-Type: application/json"])
         return ChatAnswer(response, stream: stream)
     }
 }

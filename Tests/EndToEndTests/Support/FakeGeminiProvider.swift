@@ -10,8 +10,9 @@ struct FakeGeminiProvider {
 
     func answer(_ record: FakeProviders.Recorded, body: [String: Any]) -> Response {
         guard record.header("x-goog-api-key") == FakeProviders.key, !record.query.contains("key=") else {
-            return error(400, "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT",
-                         details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]])
+            return error(
+                400, "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT",
+                details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]])
         }
         let action = record.path.components(separatedBy: "/models/").last ?? ""
         let parts = action.split(separator: ":").map(String.init)
@@ -25,17 +26,30 @@ struct FakeGeminiProvider {
         switch model {
         case "error-400": return error(400, "Request contains an invalid argument.", status: "INVALID_ARGUMENT")
         case "error-401":
-            return error(400, "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT",
-                         details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]])
+            return error(
+                400, "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT",
+                details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]])
         case "error-429":
-            return error(429, "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED",
-                         details: [["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "6.2s"]])
+            return error(
+                429, "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED",
+                details: [["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "6.2s"]])
         case "error-500": return error(500, "An internal error has occurred.", status: "INTERNAL")
         case "malformed": return FakeReply.json(200, "{oops")
         case "malformed-call":
-            return FakeReply.json(200, object: ["candidates": [["content": ["role": "model", "parts": [["text": ""]]], "finishReason": "MALFORMED_FUNCTION_CALL", "index": 0]]])
+            return FakeReply.json(
+                200,
+                object: [
+                    "candidates": [
+                        ["content": ["role": "model", "parts": [["text": ""]]], "finishReason": "MALFORMED_FUNCTION_CALL", "index": 0]
+                    ]
+                ])
         case "blocked":
-            return FakeReply.json(200, object: ["promptFeedback": ["blockReason": "SAFETY"], "usageMetadata": ["promptTokenCount": FakeScript.promptTokens, "totalTokenCount": FakeScript.promptTokens]])
+            return FakeReply.json(
+                200,
+                object: [
+                    "promptFeedback": ["blockReason": "SAFETY"],
+                    "usageMetadata": ["promptTokenCount": FakeScript.promptTokens, "totalTokenCount": FakeScript.promptTokens],
+                ])
         default: break
         }
         let contents = body["contents"] as? [[String: Any]] ?? []
@@ -51,7 +65,9 @@ struct FakeGeminiProvider {
             "totalTokenCount": FakeScript.promptTokens + FakeScript.completionTokens,
         ]
         let calls: [[String: Any]] = script.calls.enumerated().map { index, call in
-            var part: [String: Any] = ["functionCall": ["name": call.name, "args": (try? JSONSerialization.jsonObject(with: Data(call.arguments.utf8))) ?? [:]]]
+            var part: [String: Any] = [
+                "functionCall": ["name": call.name, "args": (try? JSONSerialization.jsonObject(with: Data(call.arguments.utf8))) ?? [:]]
+            ]
             // Gemini 3 signs the first call of a turn only.
             if index == 0 { part["thoughtSignature"] = Self.signature(for: call.name) }
             return part
@@ -97,8 +113,12 @@ struct FakeGeminiProvider {
 
     private func refusal(_ body: [String: Any]) -> String? {
         let known: Set = ["contents", "systemInstruction", "tools", "toolConfig", "generationConfig", "safetySettings", "cachedContent"]
-        if let field = body.keys.sorted().first(where: { !known.contains($0) }) { return "Invalid JSON payload received. Unknown name \"\(field)\"" }
-        guard let contents = body["contents"] as? [[String: Any]], !contents.isEmpty else { return "* GenerateContentRequest.contents: contents is not specified" }
+        if let field = body.keys.sorted().first(where: { !known.contains($0) }) {
+            return "Invalid JSON payload received. Unknown name \"\(field)\""
+        }
+        guard let contents = body["contents"] as? [[String: Any]], !contents.isEmpty else {
+            return "* GenerateContentRequest.contents: contents is not specified"
+        }
         var previousRole = ""
         var previousCalls: Set<String> = []
         for (index, content) in contents.enumerated() {
@@ -106,18 +126,23 @@ struct FakeGeminiProvider {
             guard role == "user" || role == "model" else { return "contents[\(index)].role: must be user or model, not '\(role)'" }
             if index == 0 && role != "user" { return "contents[0] must be a user turn" }
             if role == previousRole { return "Please ensure that multiturn requests alternate between user and model." }
-            guard let parts = content["parts"] as? [[String: Any]], !parts.isEmpty else { return "contents[\(index)].parts must not be empty" }
+            guard let parts = content["parts"] as? [[String: Any]], !parts.isEmpty else {
+                return "contents[\(index)].parts must not be empty"
+            }
             var calls: Set<String> = []
             for (partIndex, part) in parts.enumerated() {
                 let kinds = ["text", "inlineData", "functionCall", "functionResponse"].filter { part[$0] != nil }
-                guard kinds.count == 1 else { return "contents[\(index)].parts[\(partIndex)] must have exactly one data field, found \(kinds)" }
+                guard kinds.count == 1 else {
+                    return "contents[\(index)].parts[\(partIndex)] must have exactly one data field, found \(kinds)"
+                }
                 if let call = part["functionCall"] as? [String: Any] {
                     let name = call["name"] as? String ?? ""
                     calls.insert(name)
                     if calls.count == 1 {
                         let signature = part["thoughtSignature"] as? String
                         guard signature == Self.signature(for: name) || signature == "skip_thought_signature_validator" else {
-                            return "Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. (contents[\(index)].parts[\(partIndex)])"
+                            return
+                                "Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. (contents[\(index)].parts[\(partIndex)])"
                         }
                     }
                 }
@@ -139,7 +164,8 @@ struct FakeGeminiProvider {
             }
         }
         if let thinking = (body["generationConfig"] as? [String: Any])?["thinkingConfig"] as? [String: Any],
-           thinking["thinkingBudget"] != nil && thinking["thinkingLevel"] != nil {
+            thinking["thinkingBudget"] != nil && thinking["thinkingLevel"] != nil
+        {
             return "thinking_budget and thinking_level are not supported together"
         }
         return nil

@@ -21,26 +21,33 @@ struct FakeOpenAIProvider {
         switch model {
         case "error-400": return error(400, "Invalid value for 'messages'", type: "invalid_request_error")
         case "error-401": return error(401, "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key")
-        case "error-429": return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "7"])
+        case "error-429":
+            return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "7"])
         case "error-500": return error(500, "The server had an error", type: "server_error")
         case "malformed": return FakeReply.json(200, #"{"id": oops"#)
         case "rest-key" where fakes.countSeen(model: model) == 0:
             // Throttled once, then fine: the gateway must rest the key for retry-after.
             return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "2"])
         case "key-a-limited" where record.header("authorization") == "Bearer \(FakeProviders.key)":
-            return error(429, "Rate limit reached for this key", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "30"])
+            return error(
+                429, "Rate limit reached for this key", type: "rate_limit_error", code: "rate_limit_exceeded",
+                headers: ["retry-after": "30"])
         case let name where name.hasPrefix("window-"):
             // `window-N-S`: this upstream takes N requests per S seconds and answers 429 past that.
             let parts = name.split(separator: "-")
             if parts.count == 3, let limit = Int(parts[1]), let seconds = Double(parts[2]),
-               !fakes.admitWindow(model: name, limit: limit, seconds: seconds) {
-                return error(429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "1"])
+                !fakes.admitWindow(model: name, limit: limit, seconds: seconds)
+            {
+                return error(
+                    429, "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded", headers: ["retry-after": "1"])
             }
         default: break
         }
         if model == "think-tools", let index = messages.firstIndex(where: { $0["tool_calls"] != nil && $0["reasoning_content"] == nil }) {
             // What Kimi and DeepSeek answer when an agent drops the reasoning of a tool-call turn.
-            return error(400, "thinking is enabled but reasoning_content is missing in assistant tool call message at index \(index)", type: "invalid_request_error")
+            return error(
+                400, "thinking is enabled but reasoning_content is missing in assistant tool call message at index \(index)",
+                type: "invalid_request_error")
         }
         let script = FakeScript.forModel(model, afterToolResult: messages.last?["role"] as? String == "tool")
         let stream = body["stream"] as? Bool ?? false
@@ -55,8 +62,10 @@ struct FakeOpenAIProvider {
     }
 
     private var usage: [String: Any] {
-        ["prompt_tokens": FakeScript.promptTokens, "completion_tokens": FakeScript.completionTokens,
-         "total_tokens": FakeScript.promptTokens + FakeScript.completionTokens]
+        [
+            "prompt_tokens": FakeScript.promptTokens, "completion_tokens": FakeScript.completionTokens,
+            "total_tokens": FakeScript.promptTokens + FakeScript.completionTokens,
+        ]
     }
 
     private func whole(_ script: FakeScript, model: String) -> Response {
@@ -78,10 +87,12 @@ struct FakeOpenAIProvider {
             }
         }
         let finish = script.calls.isEmpty ? "stop" : "tool_calls"
-        return FakeReply.json(200, object: [
-            "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": model,
-            "choices": [["index": 0, "message": message, "finish_reason": finish]], "usage": usage,
-        ])
+        return FakeReply.json(
+            200,
+            object: [
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": model,
+                "choices": [["index": 0, "message": message, "finish_reason": finish]], "usage": usage,
+            ])
     }
 
     private func streamed(_ script: FakeScript, model: String, includeUsage: Bool) -> Response {
@@ -93,19 +104,28 @@ struct FakeOpenAIProvider {
         }
         var events = [chunk(["role": "assistant", "content": ""])]
         if let reasoning = script.reasoning {
-            let delta: [String: Any] = flavour == .mistral
+            let delta: [String: Any] =
+                flavour == .mistral
                 ? ["content": [["type": "thinking", "thinking": [["type": "text", "text": reasoning]]]]]
                 : [reasoningKey: reasoning]
             events.append(chunk(delta))
         }
         events += script.text.map { chunk(["content": $0]) }
         for (index, call) in script.calls.enumerated() {
-            events.append(chunk(["tool_calls": [["index": index, "id": callID(index), "type": "function", "function": ["name": call.name, "arguments": ""]]]]))
+            events.append(
+                chunk([
+                    "tool_calls": [
+                        ["index": index, "id": callID(index), "type": "function", "function": ["name": call.name, "arguments": ""]]
+                    ]
+                ]))
             events += call.pieces.map { chunk(["tool_calls": [["index": index, "function": ["arguments": $0]]]]) }
         }
         events.append(chunk([:], finish: script.calls.isEmpty ? "stop" : "tool_calls"))
         if includeUsage {
-            events.append(FakeReply.data(["id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": [], "usage": usage]))
+            events.append(
+                FakeReply.data([
+                    "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": [], "usage": usage,
+                ]))
         }
         events.append("data: [DONE]\n\n")
         return FakeReply.events(events, cutAfter: model == "cut" ? 2 : nil)
@@ -114,7 +134,9 @@ struct FakeOpenAIProvider {
     /// Mistral's `/v1/fim/completions`: prompt and suffix in, chat-shaped answer out (reference §4.2).
     private func fim(_ body: [String: Any]) -> Response {
         guard flavour == .mistral else { return error(404, "no FIM here", type: "invalid_request_error") }
-        let allowed: Set = ["model", "prompt", "suffix", "temperature", "top_p", "max_tokens", "min_tokens", "stream", "stop", "random_seed"]
+        let allowed: Set = [
+            "model", "prompt", "suffix", "temperature", "top_p", "max_tokens", "min_tokens", "stream", "stop", "random_seed",
+        ]
         if let field = body.keys.sorted().first(where: { !allowed.contains($0) }) {
             return error(422, "\(field): Extra inputs are not permitted", type: "invalid_request_error")
         }
@@ -122,14 +144,18 @@ struct FakeOpenAIProvider {
         let model = body["model"] as? String ?? ""
         let pieces = FakeScript.completion
         guard body["stream"] as? Bool == true else {
-            return FakeReply.json(200, object: [
-                "id": "fim-fake", "object": "chat.completion", "created": 1, "model": model, "usage": usage,
-                "choices": [["index": 0, "message": ["role": "assistant", "content": pieces.joined()], "finish_reason": "stop"]],
-            ])
+            return FakeReply.json(
+                200,
+                object: [
+                    "id": "fim-fake", "object": "chat.completion", "created": 1, "model": model, "usage": usage,
+                    "choices": [["index": 0, "message": ["role": "assistant", "content": pieces.joined()], "finish_reason": "stop"]],
+                ])
         }
         func chunk(_ delta: [String: Any], finish: String? = nil, usage: [String: Any]? = nil) -> String {
-            var object: [String: Any] = ["id": "fim-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
-                                         "choices": [["index": 0, "delta": delta, "finish_reason": finish ?? NSNull() as Any]]]
+            var object: [String: Any] = [
+                "id": "fim-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
+                "choices": [["index": 0, "delta": delta, "finish_reason": finish ?? NSNull() as Any]],
+            ]
             if let usage { object["usage"] = usage }
             return FakeReply.data(object)
         }
@@ -147,13 +173,16 @@ struct FakeOpenAIProvider {
         let model = body["model"] as? String ?? ""
         let pieces = FakeScript.completion
         func object(_ text: String, finish: String?) -> [String: Any] {
-            ["id": "cmpl-fake", "object": "text_completion", "created": 1, "model": model,
-             "choices": [["text": text, "index": 0, "logprobs": NSNull(), "finish_reason": finish ?? NSNull() as Any]]]
+            [
+                "id": "cmpl-fake", "object": "text_completion", "created": 1, "model": model,
+                "choices": [["text": text, "index": 0, "logprobs": NSNull(), "finish_reason": finish ?? NSNull() as Any]],
+            ]
         }
         guard body["stream"] as? Bool == true else {
             return FakeReply.json(200, object: object(pieces.joined(), finish: "stop").merging(["usage": usage]) { $1 })
         }
-        let events = pieces.map { FakeReply.data(object($0, finish: nil)) } + [FakeReply.data(object("", finish: "stop")), "data: [DONE]\n\n"]
+        let events =
+            pieces.map { FakeReply.data(object($0, finish: nil)) } + [FakeReply.data(object("", finish: "stop")), "data: [DONE]\n\n"]
         return FakeReply.events(events)
     }
 
@@ -162,11 +191,15 @@ struct FakeOpenAIProvider {
             return error(422, "encoding_format: Extra inputs are not permitted", type: "invalid_request_error")
         }
         let inputs = (body["input"] as? [String]) ?? [(body["input"] as? String) ?? ""]
-        return FakeReply.json(200, object: [
-            "object": "list", "model": body["model"] as? String ?? "",
-            "data": inputs.enumerated().map { ["object": "embedding", "index": $0.offset, "embedding": FakeScript.embedding(for: $0.element)] },
-            "usage": ["prompt_tokens": FakeScript.promptTokens, "total_tokens": FakeScript.promptTokens],
-        ])
+        return FakeReply.json(
+            200,
+            object: [
+                "object": "list", "model": body["model"] as? String ?? "",
+                "data": inputs.enumerated().map {
+                    ["object": "embedding", "index": $0.offset, "embedding": FakeScript.embedding(for: $0.element)]
+                },
+                "usage": ["prompt_tokens": FakeScript.promptTokens, "total_tokens": FakeScript.promptTokens],
+            ])
     }
 
     /// What the real service refuses, as its error message; `nil` when the request is acceptable.
@@ -179,7 +212,9 @@ struct FakeOpenAIProvider {
             for field in ["logprobs", "logit_bias", "top_logprobs"] where body[field] != nil {
                 return "property '\(field)' is unsupported"
             }
-            if let index = messages.firstIndex(where: { $0["name"] != nil }) { return "'messages.\(index)' : property 'name' is unsupported" }
+            if let index = messages.firstIndex(where: { $0["name"] != nil }) {
+                return "'messages.\(index)' : property 'name' is unsupported"
+            }
             if let stop = body["stop"] as? [Any], stop.count > 4 { return "'stop' : maximum 4 items" }
             return nil
         case .mistral:
@@ -188,7 +223,9 @@ struct FakeOpenAIProvider {
                 "tools", "tool_choice", "presence_penalty", "frequency_penalty", "n", "safe_prompt", "parallel_tool_calls",
                 "prediction", "stream_options",
             ]
-            if let field = body.keys.sorted().first(where: { !allowed.contains($0) }) { return "\(field): Extra inputs are not permitted (extra_forbidden)" }
+            if let field = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+                return "\(field): Extra inputs are not permitted (extra_forbidden)"
+            }
             if let field = body.keys.sorted().first(where: { body[$0] is NSNull }) { return "\(field): null is not permitted" }
             for (index, message) in messages.enumerated() {
                 let role = message["role"] as? String ?? ""
@@ -211,8 +248,12 @@ struct FakeOpenAIProvider {
 
     private func error(_ status: Int, _ message: String, type: String, code: String? = nil, headers: [String: String] = [:]) -> Response {
         if flavour == .mistral {
-            return FakeReply.json(status, object: ["object": "error", "message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any], headers: headers)
+            return FakeReply.json(
+                status, object: ["object": "error", "message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any],
+                headers: headers)
         }
-        return FakeReply.json(status, object: ["error": ["message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any]], headers: headers)
+        return FakeReply.json(
+            status, object: ["error": ["message": message, "type": type, "param": NSNull(), "code": code ?? NSNull() as Any]],
+            headers: headers)
     }
 }

@@ -8,7 +8,11 @@ enum FakeServer {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: { var logger = Logger(label: label); logger.logLevel = .critical; return logger }()
+            logger: {
+                var logger = Logger(label: label)
+                logger.logLevel = .critical
+                return logger
+            }()
         )
         let task = Task { try await app.run() }
         var iterator = stream.makeAsyncIterator()

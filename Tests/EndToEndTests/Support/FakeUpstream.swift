@@ -59,14 +59,16 @@ final class FakeUpstream: Sendable {
         let includeUsage = (json["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
         switch model {
         case "rate-limited":
-            return Self.error(429, type: "rate_limit_error", code: "rate_limit_exceeded", message: "Rate limit reached for requests",
-                              headers: ["retry-after": "7", "x-ratelimit-remaining-requests": "0", "set-cookie": "secret=1"])
+            return Self.error(
+                429, type: "rate_limit_error", code: "rate_limit_exceeded", message: "Rate limit reached for requests",
+                headers: ["retry-after": "7", "x-ratelimit-remaining-requests": "0", "set-cookie": "secret=1"])
         case "server-error":
             return Self.error(500, type: "server_error", code: nil, message: "The server had an error while processing your request.")
         case "not-found":
             return Self.error(404, type: "invalid_request_error", code: "model_not_found", message: "The model `not-found` does not exist")
         case "invalid-json":
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"id\": oops")))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"id\": oops")))
         case "slow-first-byte":
             try await Task.sleep(for: .seconds(3))
         case "hang":
@@ -75,7 +77,9 @@ final class FakeUpstream: Sendable {
             break
         }
         guard stream else {
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.completion(model: model))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.completion(model: model))))
         }
         let words = ["Hello", " from", " the", " fake", " upstream"]
         let pace: Duration = model == "slow-stream" ? .milliseconds(300) : .zero
@@ -92,7 +96,11 @@ final class FakeUpstream: Sendable {
                     }
                     try await writer.write(ByteBuffer(string: "data: \(Self.chunk(model: model, content: nil, finish: "stop"))\n\n"))
                     if includeUsage {
-                        try await writer.write(ByteBuffer(string: "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"\(model)\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}\n\n"))
+                        try await writer.write(
+                            ByteBuffer(
+                                string:
+                                    "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"\(model)\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}\n\n"
+                            ))
                     }
                     try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                     try await writer.finish(nil)
@@ -113,7 +121,8 @@ final class FakeUpstream: Sendable {
         if role { delta.append(#""role":"assistant""#) }
         if let content { delta.append(#""content":"\#(content)""#) }
         let finishValue = finish.map { "\"\($0)\"" } ?? "null"
-        return #"{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1,"model":"\#(model)","choices":[{"index":0,"delta":{\#(delta.joined(separator: ","))},"finish_reason":\#(finishValue)}]}"#
+        return
+            #"{"id":"chatcmpl-fake","object":"chat.completion.chunk","created":1,"model":"\#(model)","choices":[{"index":0,"delta":{\#(delta.joined(separator: ","))},"finish_reason":\#(finishValue)}]}"#
     }
 
     static func error(_ status: Int, type: String, code: String?, message: String, headers: [String: String] = [:]) -> Response {

@@ -32,7 +32,8 @@ final class GatewayProcess: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configURL = directory.appendingPathComponent("config.toml")
-        try ("[server]\nlisten = \"127.0.0.1:0\"\nruntime_dir = \"\(directory.path)\"\n\(server)\n" + config).write(to: configURL, atomically: true, encoding: .utf8)
+        try ("[server]\nlisten = \"127.0.0.1:0\"\nruntime_dir = \"\(directory.path)\"\n\(server)\n" + config).write(
+            to: configURL, atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: orchestraBinary)

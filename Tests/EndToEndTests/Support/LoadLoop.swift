@@ -21,7 +21,9 @@ final class LoadLoop: Sendable {
                     let started = Date()
                     let response = await gateway.chat(body)
                     let seconds = Date().timeIntervalSince(started)
-                    outcomes.withLock { $0.append(Outcome(status: response.status, seconds: seconds, body: response.status == 200 ? "" : response.text)) }
+                    outcomes.withLock {
+                        $0.append(Outcome(status: response.status, seconds: seconds, body: response.status == 200 ? "" : response.text))
+                    }
                 }
             }
         }

@@ -23,7 +23,9 @@ enum TestHTTPClient {
     }
 
     static func post(_ url: String, json: String, headers: [String] = [], abortAfterBytes: Int? = nil) async -> Response {
-        await perform(url: url, method: "POST", body: Data(json.utf8), headers: ["Content-Type: application/json"] + headers, abortAfterBytes: abortAfterBytes)
+        await perform(
+            url: url, method: "POST", body: Data(json.utf8), headers: ["Content-Type: application/json"] + headers,
+            abortAfterBytes: abortAfterBytes)
     }
 
     static func post(_ url: String, body: Data, headers: [String] = []) async -> Response {
@@ -47,7 +49,8 @@ enum TestHTTPClient {
         _ = globalInit
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: performBlocking(url: url, method: method, body: body, headers: headers, abortAfterBytes: abortAfterBytes))
+                continuation.resume(
+                    returning: performBlocking(url: url, method: method, body: body, headers: headers, abortAfterBytes: abortAfterBytes))
             }
             thread.start()
         }
@@ -117,7 +120,8 @@ enum TestHTTPClient {
         if code == CURLE_OPERATION_TIMEDOUT, let dumpDirectory = ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"] {
             HangDump.write(url: url, to: dumpDirectory)
         }
-        return Response(status: transfer.status, headers: transfer.headers, body: transfer.body, arrivals: transfer.arrivals.map { ($0.0, $0.1) })
+        return Response(
+            status: transfer.status, headers: transfer.headers, body: transfer.body, arrivals: transfer.arrivals.map { ($0.0, $0.1) })
     }
 }
 
@@ -142,7 +146,9 @@ enum HangDump {
             let gdb = Process()
             gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
             gdb.arguments = ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"]
-            let out = FileManager.default.createFile(atPath: "\(directory)/hang-\(pid).txt", contents: nil) ? FileHandle(forWritingAtPath: "\(directory)/hang-\(pid).txt") : nil
+            let out =
+                FileManager.default.createFile(atPath: "\(directory)/hang-\(pid).txt", contents: nil)
+                ? FileHandle(forWritingAtPath: "\(directory)/hang-\(pid).txt") : nil
             out?.write(Data("timed out: \(url)\n".utf8))
             gdb.standardOutput = out
             gdb.standardError = out

@@ -15,12 +15,9 @@ struct AnthropicDialect: Dialect {
     init(config: ProviderConfig) {
         provider = config.name
         models = config.models
-        var base = config.baseURL
-        while base.hasSuffix("/") { base.removeLast() }
+        let base = config.trimmedBaseURL
         messagesURL = base + (base.hasSuffix("/v1") ? "/messages" : "/v1/messages")
-        var headers = ["Content-Type: application/json", "anthropic-version: \(Self.version)"]
-        headers += config.headers.map { "\($0.name): \($0.value)" }
-        staticHeaders = headers
+        staticHeaders = config.upstreamHeaders(["Content-Type: application/json", "anthropic-version: \(Self.version)"])
     }
 
     func credentials(_ key: String) -> [String] {
@@ -33,7 +30,7 @@ struct AnthropicDialect: Dialect {
         let translated = try AnthropicRequestTranslator(
             provider: provider, model: call.model, defaultMaxTokens: defaultMaxTokens, thinking: thinking
         )
-            .translate(request, stream: call.stream)
+        .translate(request, stream: call.stream)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(translated) else {
@@ -50,7 +47,8 @@ struct AnthropicDialect: Dialect {
     func mapError(status: Int, body: [UInt8], headers: [HTTPHeader]) -> GatewayError {
         if status == 529 {
             let parsed = ParsedUpstreamError(body: body)
-            return AnthropicErrorMapper.streamError(provider: provider, type: "overloaded_error", message: parsed.message, headers: ForwardedHeaders.select(headers))
+            return AnthropicErrorMapper.streamError(
+                provider: provider, type: "overloaded_error", message: parsed.message, headers: ForwardedHeaders.select(headers))
         }
         return UpstreamErrorMapper.map(provider: provider, status: status, body: body, headers: headers)
     }
@@ -67,7 +65,8 @@ enum AnthropicErrorMapper {
         case "rate_limit_error":
             return GatewayError(.upstreamRateLimited, message: text, headers: headers)
         default:
-            return GatewayError(.upstream(status: 502, type: type ?? "upstream_error", code: "upstream_error"), message: text, headers: headers)
+            return GatewayError(
+                .upstream(status: 502, type: type ?? "upstream_error", code: "upstream_error"), message: text, headers: headers)
         }
     }
 }

@@ -33,18 +33,22 @@ struct AnthropicRequestTranslator {
                     )
                     blocks.append(AnthropicBlock(type: "tool_use", id: Self.toolID(call.id), name: call.function.name, input: input))
                 }
-                if budget != nil, let first = message.tool_calls?.first, let remembered = thinking.value(forToolCall: Self.toolID(first.id)) {
+                if budget != nil, let first = message.tool_calls?.first, let remembered = thinking.value(forToolCall: Self.toolID(first.id))
+                {
                     blocks.insert(remembered.block, at: 0)
                 }
                 if !blocks.isEmpty { Self.append(role: "assistant", blocks: blocks, to: &messages) }
             case "tool", "function":
                 guard let callID = message.tool_call_id else {
-                    throw .invalidRequest("messages[\(index)]: tool_call_id is required.", code: .missingField, param: "messages[\(index)].tool_call_id")
+                    throw .invalidRequest(
+                        "messages[\(index)]: tool_call_id is required.", code: .missingField, param: "messages[\(index)].tool_call_id")
                 }
-                let result = AnthropicBlock(type: "tool_result", tool_use_id: Self.toolID(callID), content: .text(message.content?.text ?? ""))
+                let result = AnthropicBlock(
+                    type: "tool_result", tool_use_id: Self.toolID(callID), content: .text(message.content?.text ?? ""))
                 Self.append(role: "user", blocks: [result], to: &messages)
             default:
-                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
+                throw .invalidRequest(
+                    "messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
             }
         }
         if let n = request.n, n > 1 {
@@ -67,7 +71,8 @@ struct AnthropicRequestTranslator {
             system.append("Answer with one valid JSON object and nothing else.")
         case "json_schema":
             let schema = request.response_format?.json_schema?.schema ?? .object(["type": .string("object")])
-            out.tools = (out.tools ?? []) + [AnthropicTool(name: Self.jsonTool, description: "Give the answer as this JSON.", input_schema: schema)]
+            out.tools =
+                (out.tools ?? []) + [AnthropicTool(name: Self.jsonTool, description: "Give the answer as this JSON.", input_schema: schema)]
             out.tool_choice = AnthropicToolChoice(type: "tool", name: Self.jsonTool)
         default:
             break
@@ -88,7 +93,9 @@ struct AnthropicRequestTranslator {
         guard let effort, effort != "none" else { return nil }
         let budgets = ["minimal": 1024, "low": 1024, "medium": 4096, "high": 16384]
         guard let budget = budgets[effort] else {
-            throw .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue, param: "reasoning_effort")
+            throw .invalidRequest(
+                "reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue,
+                param: "reasoning_effort")
         }
         return budget
     }
@@ -96,9 +103,12 @@ struct AnthropicRequestTranslator {
     /// Anthropic tool ids allow `[A-Za-z0-9_-]` only; ids minted elsewhere are mapped the same way
     /// in the call and in its result, so they still match.
     static func toolID(_ id: String) -> String {
-        String(String.UnicodeScalarView(id.unicodeScalars.map { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-") ? scalar : "_"
-        }))
+        String(
+            String.UnicodeScalarView(
+                id.unicodeScalars.map { scalar in
+                    scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+                        ? scalar : "_"
+                }))
     }
 
     private static func append(role: String, blocks: [AnthropicBlock], to messages: inout [AnthropicMessage]) {
@@ -121,14 +131,16 @@ struct AnthropicRequestTranslator {
                     throw .invalidRequest("\(param): image_url.url is required.", code: .missingField, param: param)
                 }
                 if let image = InlineImage(dataURL: url) {
-                    blocks.append(AnthropicBlock(type: "image", source: .init(type: "base64", media_type: image.mediaType, data: image.base64)))
+                    blocks.append(
+                        AnthropicBlock(type: "image", source: .init(type: "base64", media_type: image.mediaType, data: image.base64)))
                 } else if url.hasPrefix("https://") || url.hasPrefix("http://") {
                     blocks.append(AnthropicBlock(type: "image", source: .init(type: "url", url: url)))
                 } else {
                     throw .invalidRequest("\(param): image URLs must be https:// or data: URLs.", code: .invalidImageURL, param: param)
                 }
             default:
-                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
+                throw .invalidRequest(
+                    "\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
             }
         }
         // Anthropic refuses empty text blocks and empty messages.

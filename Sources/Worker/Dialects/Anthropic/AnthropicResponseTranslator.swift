@@ -127,7 +127,10 @@ struct AnthropicResponseTranslator: ResponseTranslator {
             case "tool_use" where block.name == AnthropicRequestTranslator.jsonTool:
                 text += FunctionTools.argumentsText(block.input)
             case "tool_use":
-                calls.append(ToolCall(id: block.id ?? OpenAIIdentifiers.toolCall(), name: block.name ?? "", arguments: FunctionTools.argumentsText(block.input)))
+                calls.append(
+                    ToolCall(
+                        id: block.id ?? OpenAIIdentifiers.toolCall(), name: block.name ?? "",
+                        arguments: FunctionTools.argumentsText(block.input)))
             default: break
             }
         }

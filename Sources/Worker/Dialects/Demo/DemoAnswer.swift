@@ -64,7 +64,9 @@ struct DemoAnswer {
     func completionJSON() -> [UInt8] {
         let completion = ChatCompletion(
             id: id, created: created, model: model,
-            choices: [.init(index: 0, message: ChatMessage(role: "assistant", content: words.joined(separator: " ")), finish_reason: "stop")],
+            choices: [
+                .init(index: 0, message: ChatMessage(role: "assistant", content: words.joined(separator: " ")), finish_reason: "stop")
+            ],
             usage: usage
         )
         return Array(try! Self.makeEncoder().encode(completion))
@@ -73,7 +75,8 @@ struct DemoAnswer {
     func chunkJSONs(includeUsage: Bool) -> [[UInt8]] {
         let encoder = Self.makeEncoder()
         func chunk(_ delta: ChatCompletionChunk.Delta, finish: String? = nil) -> [UInt8] {
-            let value = ChatCompletionChunk(id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finish_reason: finish)])
+            let value = ChatCompletionChunk(
+                id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finish_reason: finish)])
             return Array(try! encoder.encode(value))
         }
         var chunks = [chunk(.init(role: "assistant", content: ""))]

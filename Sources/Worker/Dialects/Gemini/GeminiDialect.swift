@@ -10,12 +10,8 @@ struct GeminiDialect: Dialect {
 
     init(config: ProviderConfig) {
         provider = config.name
-        var base = config.baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = base
-        var headers = ["Content-Type: application/json"]
-        headers += config.headers.map { "\($0.name): \($0.value)" }
-        staticHeaders = headers
+        baseURL = config.trimmedBaseURL
+        staticHeaders = config.upstreamHeaders(["Content-Type: application/json"])
     }
 
     func credentials(_ key: String) -> [String] {
@@ -45,7 +41,7 @@ struct GeminiDialect: Dialect {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)
@@ -78,11 +74,13 @@ enum GeminiErrorMapper {
         var forwarded = ForwardedHeaders.select(headers)
         let details = error.details ?? []
         if details.contains(where: { $0.reason == "API_KEY_INVALID" }) {
-            return GatewayError(.upstream(status: 401, type: "authentication_error", code: "invalid_api_key"), message: message, headers: forwarded)
+            return GatewayError(
+                .upstream(status: 401, type: "authentication_error", code: "invalid_api_key"), message: message, headers: forwarded)
         }
         if status == 429 || error.status == "RESOURCE_EXHAUSTED" {
             if let delay = details.lazy.compactMap(\.retryDelay).first, let seconds = parseDuration(delay),
-               !forwarded.contains(where: { $0.name == "retry-after" }) {
+                !forwarded.contains(where: { $0.name == "retry-after" })
+            {
                 forwarded.append(HTTPHeader(name: "retry-after", value: String(Int(seconds.rounded(.up)))))
             }
             // A spent daily quota (QuotaFailure on a `...PerDay` quota) is not short throttling.

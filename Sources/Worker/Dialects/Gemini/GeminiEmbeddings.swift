@@ -19,9 +19,12 @@ extension GeminiDialect {
         }
         var model = call.model
         if model.hasPrefix("models/") { model.removeFirst(7) }
-        let batch = BatchRequest(requests: request.input.texts.map { text in
-            .init(model: "models/\(model)", content: GeminiContent(role: nil, parts: [GeminiPart(text: text)]), outputDimensionality: request.dimensions)
-        })
+        let batch = BatchRequest(
+            requests: request.input.texts.map { text in
+                .init(
+                    model: "models/\(model)", content: GeminiContent(role: nil, parts: [GeminiPart(text: text)]),
+                    outputDimensionality: request.dimensions)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(batch) else {
@@ -60,7 +63,9 @@ struct GeminiEmbeddingsTranslator: ResponseTranslator {
             throw .upstreamInvalid(provider, detail: "it is not a batchEmbedContents answer")
         }
         let list = EmbeddingList(
-            data: answer.embeddings.enumerated().map { .init(index: $0.offset, embedding: EmbeddingVector($0.element.values, base64: base64)) },
+            data: answer.embeddings.enumerated().map {
+                .init(index: $0.offset, embedding: EmbeddingVector($0.element.values, base64: base64))
+            },
             model: model, promptTokens: estimatedTokens
         )
         let encoder = JSONEncoder()

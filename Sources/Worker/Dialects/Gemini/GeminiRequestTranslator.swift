@@ -26,12 +26,15 @@ struct GeminiRequestTranslator {
                     let (id, signature) = ThoughtSignatures.split(call.id)
                     callNames[call.id] = call.function.name
                     callNames[id] = call.function.name
-                    let args = try FunctionTools.arguments(call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments")
-                    parts.append(GeminiPart(thoughtSignature: signature, functionCall: GeminiFunctionCall(name: call.function.name, args: args)))
+                    let args = try FunctionTools.arguments(
+                        call.function.arguments, param: "messages[\(index)].tool_calls[\(callIndex)].function.arguments")
+                    parts.append(
+                        GeminiPart(thoughtSignature: signature, functionCall: GeminiFunctionCall(name: call.function.name, args: args)))
                     signed = signed || signature != nil
                 }
                 if !signed, ThoughtSignatures.required(model: model),
-                   let first = parts.firstIndex(where: { $0.functionCall != nil }) {
+                    let first = parts.firstIndex(where: { $0.functionCall != nil })
+                {
                     // History from a client or model that never saw a signature: Google's escape hatch.
                     parts[first].thoughtSignature = ThoughtSignatures.skipValidator
                 }
@@ -48,9 +51,12 @@ struct GeminiRequestTranslator {
                 let text = message.content?.text ?? ""
                 var response = JSONValue.object(["content": .string(text)])
                 if let parsed = try? JSONValue.decode(Array(text.utf8)), parsed.objectValue != nil { response = parsed }
-                Self.append(role: "user", parts: [GeminiPart(functionResponse: GeminiFunctionResponse(name: name, response: response))], to: &contents)
+                Self.append(
+                    role: "user", parts: [GeminiPart(functionResponse: GeminiFunctionResponse(name: name, response: response))],
+                    to: &contents)
             default:
-                throw .invalidRequest("messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
+                throw .invalidRequest(
+                    "messages[\(index)]: unknown role '\(message.role)'.", code: .invalidRole, param: "messages[\(index)].role")
             }
         }
         guard !contents.isEmpty else {
@@ -58,7 +64,8 @@ struct GeminiRequestTranslator {
         }
         return GeminiRequest(
             contents: contents,
-            systemInstruction: system.isEmpty ? nil : GeminiContent(role: nil, parts: [GeminiPart(text: system.compactMap(\.text).joined(separator: "\n\n"))]),
+            systemInstruction: system.isEmpty
+                ? nil : GeminiContent(role: nil, parts: [GeminiPart(text: system.compactMap(\.text).joined(separator: "\n\n"))]),
             tools: try tools(request.tools),
             toolConfig: toolConfig(request.tool_choice, hasTools: !(request.tools ?? []).isEmpty),
             generationConfig: try generationConfig(request)
@@ -94,7 +101,8 @@ struct GeminiRequestTranslator {
                 }
                 parts.append(GeminiPart(inlineData: GeminiBlob(mimeType: image.mediaType, data: image.base64)))
             default:
-                throw .invalidRequest("\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
+                throw .invalidRequest(
+                    "\(param): content type '\(part.type)' is not supported by \(provider).", code: .unsupportedContent, param: param)
             }
         }
         if parts.isEmpty { parts.append(GeminiPart(text: " ")) }
@@ -154,7 +162,9 @@ struct GeminiRequestTranslator {
         let isPro = model.contains("-pro")
         let off = effort == "none"
         if model.hasPrefix("gemini-2") || model.hasPrefix("gemini-1") {
-            let budgets: [String: Int] = ["none": isPro ? 128 : 0, "minimal": 512, "low": 1024, "medium": 8192, "high": isPro ? 32768 : 24576]
+            let budgets: [String: Int] = [
+                "none": isPro ? 128 : 0, "minimal": 512, "low": 1024, "medium": 8192, "high": isPro ? 32768 : 24576,
+            ]
             guard let budget = budgets[effort] else { throw Self.badEffort(effort) }
             return GeminiThinkingConfig(thinkingBudget: budget, includeThoughts: off ? nil : true)
         }
@@ -167,6 +177,7 @@ struct GeminiRequestTranslator {
     }
 
     private static func badEffort(_ effort: String) -> GatewayError {
-        .invalidRequest("reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue, param: "reasoning_effort")
+        .invalidRequest(
+            "reasoning_effort must be none, minimal, low, medium or high, not '\(effort)'.", code: .invalidValue, param: "reasoning_effort")
     }
 }

@@ -40,7 +40,8 @@ struct GeminiResponseTranslator: ResponseTranslator {
                     let position = toolCounts[index, default: 0]
                     toolCounts[index] = position + 1
                     let id = ThoughtSignatures.attach(part.thoughtSignature, to: call.id ?? OpenAIIdentifiers.toolCall())
-                    let delta = ChatCompletionChunk.ToolCallDelta(index: position, id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args))
+                    let delta = ChatCompletionChunk.ToolCallDelta(
+                        index: position, id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args))
                     out.append(writer.chunk(.init(tool_calls: [delta]), index: index))
                 } else if let text = part.text, !text.isEmpty {
                     let delta: ChatCompletionChunk.Delta = part.thought == true ? .init(reasoning_content: text) : .init(content: text)
@@ -72,7 +73,8 @@ struct GeminiResponseTranslator: ResponseTranslator {
                 throw .upstreamInvalid(provider, detail: "the answer has no candidates")
             }
             let message = ChatMessage(role: "assistant", content: "")
-            return writer.completion([.init(index: 0, message: message, finish_reason: "content_filter")], usage: response.usageMetadata.map(Self.usage))
+            return writer.completion(
+                [.init(index: 0, message: message, finish_reason: "content_filter")], usage: response.usageMetadata.map(Self.usage))
         }
         var choices: [ChatCompletion.Choice] = []
         for candidate in candidates {

@@ -21,7 +21,8 @@ enum GeminiSchema {
         guard case .object(var object) = schema else { return schema }
         if let reference = object["$ref"]?.stringValue {
             guard depth < maximumDepth, let name = reference.split(separator: "/").last,
-                  let target = definitions[String(name)] else {
+                let target = definitions[String(name)]
+            else {
                 return .object(["type": .string("object")])
             }
             var merged = target.objectValue ?? [:]
@@ -65,7 +66,8 @@ enum GeminiSchema {
             case "enum":
                 // Gemini enums are strings only.
                 guard case .array(let values) = value else { continue }
-                out[key] = .array(values.map { $0.stringValue.map(JSONValue.string) ?? .string(String(decoding: $0.encoded(), as: UTF8.self)) })
+                out[key] = .array(
+                    values.map { $0.stringValue.map(JSONValue.string) ?? .string(String(decoding: $0.encoded(), as: UTF8.self)) })
             default:
                 out[key] = value
             }

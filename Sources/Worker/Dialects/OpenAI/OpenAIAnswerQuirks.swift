@@ -40,8 +40,9 @@ struct OpenAIAnswerQuirks {
             data = normalised(data, container: "delta")
         }
         if reasoning != nil,
-           ByteSearch.contains(Self.reasoningContentKey, in: data) || ByteSearch.contains(Self.toolCallsKey, in: data),
-           let chunk = try? JSONDecoder().decode(ChunkProbe.self, from: Data(data)) {
+            ByteSearch.contains(Self.reasoningContentKey, in: data) || ByteSearch.contains(Self.toolCallsKey, in: data),
+            let chunk = try? JSONDecoder().decode(ChunkProbe.self, from: Data(data))
+        {
             for choice in chunk.choices ?? [] where (choice.index ?? 0) == 0 {
                 streamedReasoning += choice.delta?.reasoning_content ?? ""
                 streamedToolCalls += (choice.delta?.tool_calls ?? []).compactMap(\.id)
@@ -62,7 +63,8 @@ struct OpenAIAnswerQuirks {
             data = normalised(data, container: "message")
         }
         if let reasoning, let answer = try? JSONDecoder().decode(AnswerProbe.self, from: Data(data)),
-           let message = answer.choices?.first?.message, let text = message.reasoning_content, !text.isEmpty {
+            let message = answer.choices?.first?.message, let text = message.reasoning_content, !text.isEmpty
+        {
             reasoning.remember(text, forToolCalls: (message.tool_calls ?? []).compactMap(\.id))
         }
         return data
@@ -70,21 +72,22 @@ struct OpenAIAnswerQuirks {
 
     private func normalised(_ data: [UInt8], container: String) -> [UInt8] {
         guard case .object(var answer) = try? JSONValue.decode(data), case .array(let choices) = answer["choices"] else { return data }
-        answer["choices"] = .array(choices.map { choice in
-            guard case .object(var choice) = choice, case .object(var inner) = choice[container] else { return choice }
-            var thoughts = ""
-            if let field = reasoningField, case .string(let text)? = inner.removeValue(forKey: field) { thoughts += text }
-            if contentBlocks, case .array(let blocks) = inner["content"] {
-                let (text, thinking) = Self.flatten(blocks)
-                thoughts += thinking
-                inner["content"] = text.isEmpty && container == "delta" ? nil : .string(text)
-            }
-            if !thoughts.isEmpty {
-                inner["reasoning_content"] = .string((inner["reasoning_content"]?.stringValue ?? "") + thoughts)
-            }
-            choice[container] = .object(inner)
-            return .object(choice)
-        })
+        answer["choices"] = .array(
+            choices.map { choice in
+                guard case .object(var choice) = choice, case .object(var inner) = choice[container] else { return choice }
+                var thoughts = ""
+                if let field = reasoningField, case .string(let text)? = inner.removeValue(forKey: field) { thoughts += text }
+                if contentBlocks, case .array(let blocks) = inner["content"] {
+                    let (text, thinking) = Self.flatten(blocks)
+                    thoughts += thinking
+                    inner["content"] = text.isEmpty && container == "delta" ? nil : .string(text)
+                }
+                if !thoughts.isEmpty {
+                    inner["reasoning_content"] = .string((inner["reasoning_content"]?.stringValue ?? "") + thoughts)
+                }
+                choice[container] = .object(inner)
+                return .object(choice)
+            })
         return JSONValue.object(answer).encoded()
     }
 

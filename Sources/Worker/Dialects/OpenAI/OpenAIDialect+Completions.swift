@@ -19,7 +19,8 @@ extension OpenAIDialect {
             let passthrough = OpenAIPassthrough(provider: provider, quirks: .none)
             return PreparedRequest(
                 url: baseURL + "/fim/completions", headers: staticHeaders, body: Self.fimBody(call, request: request),
-                translator: call.endpoint == .completions ? TextCompletionTranslator(wrapping: passthrough, provider: provider) : passthrough
+                translator: call.endpoint == .completions
+                    ? TextCompletionTranslator(wrapping: passthrough, provider: provider) : passthrough
             )
         }
     }

@@ -17,12 +17,8 @@ struct OpenAIDialect: Dialect {
     init(config: ProviderConfig) {
         provider = config.name
         self.config = config
-        var base = config.baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = base
-        var headers = ["Content-Type: application/json", "Accept: application/json, text/event-stream"]
-        headers += config.headers.map { "\($0.name): \($0.value)" }
-        staticHeaders = headers
+        baseURL = config.trimmedBaseURL
+        staticHeaders = config.upstreamHeaders(["Content-Type: application/json", "Accept: application/json, text/event-stream"])
         quirks = config.quirks
         reasoning = config.quirks.echoReasoning ? ReasoningCache() : nil
     }

@@ -40,17 +40,19 @@ struct OpenAIRequestQuirks {
         case .toolOnly: if role != "tool" { message["name"] = nil }
         }
         if let reasoning, role == "assistant", message["reasoning_content"] == nil,
-           case .array(let calls) = message["tool_calls"], let first = calls.first?["id"]?.stringValue,
-           let remembered = reasoning.value(forToolCall: first) {
+            case .array(let calls) = message["tool_calls"], let first = calls.first?["id"]?.stringValue,
+            let remembered = reasoning.value(forToolCall: first)
+        {
             message["reasoning_content"] = .string(remembered)
         }
         if quirks.toolCallIDs == .nineAlphanumerics {
             if case .array(let calls) = message["tool_calls"] {
-                message["tool_calls"] = .array(calls.map { call in
-                    var call = call
-                    if let id = call["id"]?.stringValue { call["id"] = .string(Self.nineAlphanumeric(id)) }
-                    return call
-                })
+                message["tool_calls"] = .array(
+                    calls.map { call in
+                        var call = call
+                        if let id = call["id"]?.stringValue { call["id"] = .string(Self.nineAlphanumeric(id)) }
+                        return call
+                    })
             }
             if let id = message["tool_call_id"]?.stringValue { message["tool_call_id"] = .string(Self.nineAlphanumeric(id)) }
         }
