@@ -3,6 +3,8 @@
 # three ways in the same run: direct to the upstream, through nginx as a plain reverse proxy (the best a
 # proxy can do on this machine), and through Orchestra (front -> Unix socket -> worker -> libcurl).
 # Usage: bench/run.sh [seconds per run, default 10]. Loopback only; every run is bounded in time.
+# ORCHESTRA_BIN_DIR=dir runs the binaries found there instead of building this tree's (to measure an
+# older build against this one in the same session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
@@ -10,9 +12,13 @@ UPSTREAM_PORT=18080
 PROXY_PORT=18081
 GATEWAY_PORT=18082
 scripts/setup.sh nginx-light wrk
-echo "bench: building release binaries" >&2
-swift build -c release --static-swift-stdlib --product orchestra >&2
-swift build -c release --static-swift-stdlib --product orchestra-worker >&2
+BIN_DIR=${ORCHESTRA_BIN_DIR:-}
+if [ -z "$BIN_DIR" ]; then
+    echo "bench: building release binaries" >&2
+    swift build -c release --static-swift-stdlib --product orchestra >&2
+    swift build -c release --static-swift-stdlib --product orchestra-worker >&2
+    BIN_DIR=.build/release
+fi
 
 for port in $UPSTREAM_PORT $PROXY_PORT $GATEWAY_PORT; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -66,7 +72,7 @@ base_url = "http://127.0.0.1:$UPSTREAM_PORT/stream/v1"
 api_key_env = "BENCH_UPSTREAM_KEY"
 quirks = { drop_fields = ["store"], rename_fields = { seed = "random_seed" }, developer_as_system = true, drop_nulls = true }
 TOML
-BENCH_UPSTREAM_KEY=bench-key .build/release/orchestra serve --config "$dir/config.toml" 2>"$dir/gateway.log" &
+BENCH_UPSTREAM_KEY=bench-key "$BIN_DIR/orchestra" serve --config "$dir/config.toml" 2>"$dir/gateway.log" &
 gateway_pid=$!
 for _ in $(seq 1 100); do
     grep -q "ready:" "$dir/gateway.log" 2>/dev/null && curl -sf -o /dev/null "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" -d '{}' && break
