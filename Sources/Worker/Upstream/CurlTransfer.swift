@@ -14,6 +14,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let request: PreparedRequest
     private let timeouts: UpstreamTimeouts
     private var answer: UpstreamAnswer
+    /// Frames the answer produced in one callback, kept for the next so no callback allocates.
+    private var frames: [WorkerFrame] = []
     private var onFinish: (@Sendable (TransferOutcome) -> Void)?
 
     private(set) var easy: UnsafeMutableRawPointer?
@@ -90,16 +92,14 @@ final class CurlTransfer: @unchecked Sendable {
     /// Returns `false` to make libcurl abort the transfer.
     func receivedBody(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         lastActivityAt = MonotonicClock.seconds()
-        var frames: [WorkerFrame] = []
         let keepGoing = answer.receive(body: bytes, into: &frames)
-        emit(frames)
+        emitFrames()
         return keepGoing
     }
 
     // MARK: Endings (engine thread)
 
     func complete(result: CURLcode) {
-        var frames: [WorkerFrame] = []
         if result == CURLE_OK {
             answer.complete(into: &frames)
         } else {
@@ -109,7 +109,7 @@ final class CurlTransfer: @unchecked Sendable {
                 ? .upstreamTimeout(provider, detail: detail) : .upstreamUnreachable(provider, detail: detail)
             answer.fail(error, into: &frames)
         }
-        emit(frames)
+        emitFrames()
     }
 
     func timedOut() {
@@ -117,13 +117,13 @@ final class CurlTransfer: @unchecked Sendable {
             firstByteAt == nil
             ? "no answer within \(Self.format(timeouts.firstByte)) s"
             : "no data for \(Self.format(timeouts.idle)) s"
-        var frames: [WorkerFrame] = []
         answer.fail(.upstreamTimeout(provider, detail: detail), into: &frames)
-        emit(frames)
+        emitFrames()
     }
 
-    private func emit(_ frames: [WorkerFrame]) {
+    private func emitFrames() {
         for frame in frames { engine.emit(frame) }
+        frames.removeAll(keepingCapacity: true)
     }
 
     private static func format(_ seconds: Double) -> String {
