@@ -7,7 +7,7 @@ enum ProviderQuirksParser {
         try reader.rejectUnknownKeys(allowed: [
             "drop_fields", "rename_fields", "developer_as_system", "max_tokens_field", "tool_call_ids", "message_names",
             "strip_schema_keys", "max_stop_sequences", "required_tool_choice", "drop_nulls", "echo_reasoning",
-            "reasoning_field", "content_blocks",
+            "reasoning_field", "content_blocks", "ask_stream_usage",
         ])
         var quirks = base
         if let value = try reader.stringArray("drop_fields") { quirks.dropFields = value }
@@ -40,6 +40,7 @@ enum ProviderQuirksParser {
         if let value = try reader.bool("echo_reasoning") { quirks.echoReasoning = value }
         if let value = try reader.string("reasoning_field") { quirks.reasoningField = value.isEmpty ? nil : value }
         if let value = try reader.bool("content_blocks") { quirks.contentBlocks = value }
+        if let value = try reader.bool("ask_stream_usage") { quirks.askStreamUsage = value }
         return quirks
     }
 

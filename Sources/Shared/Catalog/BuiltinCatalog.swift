@@ -40,7 +40,11 @@ public enum BuiltinCatalog {
             ModelInfo(
                 id: "moonshotai/kimi-k2.5", contextLength: 262_144, maxOutput: 262_144, tools: true, vision: true,
                 reasoning: true, inputPrice: 0, outputPrice: 0
-            )
+            ),
+            ModelInfo(
+                id: "moonshotai/kimi-k2-thinking", contextLength: 262_144, maxOutput: 262_144, tools: true, reasoning: true,
+                inputPrice: 0, outputPrice: 0
+            ),
         ]
     )
 
@@ -97,6 +101,8 @@ public enum BuiltinCatalog {
             ModelInfo(
                 id: "qwen/qwen3-coder:free", contextLength: 262_144, maxOutput: 32_768, tools: true,
                 inputPrice: 0, outputPrice: 0),
+            // A stealth model: its price is not published, so it stays unknown (never shown as free).
+            ModelInfo(id: "openrouter/aurora-alpha", contextLength: 128_000),
         ]
     )
 

@@ -46,12 +46,17 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
     /// Answers may carry `content` as a list of `text` and `thinking` blocks (Mistral's Magistral):
     /// flattened to a `content` string and `reasoning_content` on the way out.
     public var contentBlocks: Bool
+    /// Streams ask the upstream for usage (`stream_options.include_usage`) even when the client did not,
+    /// so tokens are counted exactly; the extra chunk is not passed on. Off for a provider that refuses
+    /// the field.
+    public var askStreamUsage: Bool
 
     public init(
         dropFields: [String] = [], renameFields: [String: String] = [:], developerAsSystem: Bool = false,
         maxTokensField: String? = nil, toolCallIDs: ToolCallIDs = .any, messageNames: MessageNames = .keep,
         stripSchemaKeys: [String] = [], maxStopSequences: Int? = nil, requiredToolChoice: String? = nil,
-        dropNulls: Bool = false, echoReasoning: Bool = false, reasoningField: String? = nil, contentBlocks: Bool = false
+        dropNulls: Bool = false, echoReasoning: Bool = false, reasoningField: String? = nil, contentBlocks: Bool = false,
+        askStreamUsage: Bool = true
     ) {
         self.dropFields = dropFields
         self.renameFields = renameFields
@@ -66,6 +71,7 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
         self.echoReasoning = echoReasoning
         self.reasoningField = reasoningField
         self.contentBlocks = contentBlocks
+        self.askStreamUsage = askStreamUsage
     }
 
     /// Requests need rewriting (not just the model id swapped).
@@ -73,6 +79,7 @@ public struct ProviderQuirks: Sendable, Equatable, Codable {
         var plain = self
         plain.reasoningField = nil
         plain.contentBlocks = false
+        plain.askStreamUsage = true
         return plain != ProviderQuirks()
     }
 }
@@ -125,6 +132,7 @@ extension ProviderQuirks {
         if echoReasoning { parts.append("echo_reasoning") }
         if let reasoningField { parts.append("reasoning_field=\(reasoningField)") }
         if contentBlocks { parts.append("content_blocks") }
+        if !askStreamUsage { parts.append("ask_stream_usage=false") }
         return parts.joined(separator: " ")
     }
 }

@@ -67,6 +67,13 @@ protocol ResponseTranslator {
     mutating func finishStream() throws(GatewayError) -> [[UInt8]]
     /// The OpenAI response body for a whole upstream answer.
     mutating func translate(body: [UInt8]) throws(GatewayError) -> [UInt8]
+    /// The usage the upstream reported in a stream so far, whether or not the client asked to see it
+    /// (Anthropic's `message_start` and `message_delta`, Gemini's `usageMetadata`).
+    var reportedUsage: Usage? { get }
+}
+
+extension ResponseTranslator {
+    var reportedUsage: Usage? { nil }
 }
 
 /// Upstream headers the client may see: rate-limit state and request ids, never cookies or auth. The

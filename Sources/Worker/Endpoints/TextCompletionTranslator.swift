@@ -16,6 +16,8 @@ struct TextCompletionTranslator: ResponseTranslator {
         try chunks(inner.translate(event: event))
     }
 
+    var reportedUsage: Usage? { inner.reportedUsage }
+
     mutating func finishStream() throws(GatewayError) -> [[UInt8]] {
         try chunks(inner.finishStream())
     }

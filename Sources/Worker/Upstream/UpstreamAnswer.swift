@@ -69,7 +69,8 @@ struct UpstreamAnswer {
 
     var outcome: TransferOutcome {
         TransferOutcome(
-            status: status, headers: failureHeaders + responseHeaders, tokens: usage?.total_tokens, quotaExhausted: quotaExhausted)
+            status: status, headers: failureHeaders + responseHeaders, tokens: (usage ?? translator.reportedUsage)?.total_tokens,
+            quotaExhausted: quotaExhausted)
     }
 
     /// One header line as the upstream sent it (the status line included).
@@ -201,7 +202,7 @@ struct UpstreamAnswer {
     /// The answer's usage for accounting: the upstream's own numbers, or an estimate marked as such
     /// (about a token per stream event, four bytes a token otherwise).
     private var usageReport: UsageReport {
-        if let usage { return UsageReport(usage) }
+        if let usage = usage ?? translator.reportedUsage { return UsageReport(usage) }
         let prompt = max(1, requestBytes / 4)
         let completion = clientWantsStream ? max(0, eventsOut - 2) : max(0, (bytesOut - 200) / 4)
         return UsageReport(promptTokens: prompt, completionTokens: completion, estimated: true)

@@ -19,6 +19,8 @@ struct AnthropicResponseTranslator: ResponseTranslator {
     private var streamedThinking = ThinkingBlock(thinking: "", signature: "")
     private var streamedToolIDs: [String] = []
 
+    var reportedUsage: Usage? { inputTokens.map { Self.usage($0, output: outputTokens) } }
+
     init(provider: String, model: String, includeUsage: Bool, thinking: ToolCallMemory<ThinkingBlock>) {
         self.provider = provider
         self.includeUsage = includeUsage

@@ -11,6 +11,7 @@ struct GeminiResponseTranslator: ResponseTranslator {
     /// Per candidate, how many tool calls were emitted so far: the next call's `index`.
     private var toolCounts: [Int: Int] = [:]
     private var usage: Usage?
+    var reportedUsage: Usage? { usage }
 
     init(provider: String, model: String, includeUsage: Bool) {
         self.provider = provider

@@ -28,13 +28,23 @@ struct OpenAIDialect: Dialect {
     }
 
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
-        let body: [UInt8]
-        if quirks.rewritesRequests {
+        var body: [UInt8]
+        // A stream asks for usage even when the client did not: tokens are then counted exactly, and
+        // the extra usage chunk is kept from the client.
+        var hideUsage = false
+        let askUsage = call.stream && quirks.askStreamUsage
+        if quirks.rewritesRequests || askUsage && ByteSearch.contains(Self.streamOptionsKey, in: Array(call.body.readableBytesView)) {
             guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
                 throw .invalidRequest("The request body is not a valid JSON object.", code: .invalidJSON)
             }
             request["model"] = .string(call.model)
             OpenAIRequestQuirks(quirks: quirks, reasoning: reasoning).apply(to: &request)
+            if askUsage, request["stream_options"]?["include_usage"] != .bool(true) {
+                var options = request["stream_options"]?.objectValue ?? [:]
+                options["include_usage"] = .bool(true)
+                request["stream_options"] = .object(options)
+                hideUsage = true
+            }
             body = JSONValue.object(request).encoded()
         } else {
             let rewritten = call.body.withUnsafeReadableBytes {
@@ -44,15 +54,23 @@ struct OpenAIDialect: Dialect {
                 throw .invalidRequest("Request body must be a JSON object with a string 'model'.", code: .invalidJSON)
             }
             body = rewritten
+            if askUsage, let brace = body.firstIndex(of: UInt8(ascii: "{")) {
+                // No `stream_options` at all (checked above), and the object has a `model`: a new first field.
+                body.insert(contentsOf: Self.askUsageField, at: brace + 1)
+                hideUsage = true
+            }
         }
         let answer = OpenAIAnswerQuirks(
             reasoningField: quirks.reasoningField, contentBlocks: quirks.contentBlocks, reasoning: reasoning
         )
         return PreparedRequest(
             url: baseURL + "/chat/completions", headers: staticHeaders, body: body,
-            translator: OpenAIPassthrough(provider: provider, quirks: answer)
+            translator: OpenAIPassthrough(provider: provider, quirks: answer, hideUsage: hideUsage)
         )
     }
+
+    private static let streamOptionsKey = Array(#""stream_options""#.utf8)
+    private static let askUsageField = Array(#""stream_options":{"include_usage":true},"#.utf8)
 
     func mapError(status: Int, body: [UInt8], headers: [HTTPHeader]) -> GatewayError {
         UpstreamErrorMapper.map(provider: provider, status: status, body: body, headers: headers)
@@ -65,10 +83,14 @@ struct OpenAIPassthrough: ResponseTranslator {
     let provider: String
     private var quirks: OpenAIAnswerQuirks
     private var sawDone = false
+    /// The gateway asked for the usage chunk, not the client: it is read, not passed on.
+    private let hideUsage: Bool
+    private(set) var reportedUsage: Usage?
 
-    init(provider: String, quirks: OpenAIAnswerQuirks) {
+    init(provider: String, quirks: OpenAIAnswerQuirks, hideUsage: Bool = false) {
         self.provider = provider
         self.quirks = quirks
+        self.hideUsage = hideUsage
     }
 
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
@@ -81,6 +103,10 @@ struct OpenAIPassthrough: ResponseTranslator {
         // that at a fraction of a full parse, which matters once per token.
         guard JSONObjectProbe.looksLikeObject(event.data) else {
             throw .upstreamInvalid(provider, detail: "a stream event is not a JSON object")
+        }
+        if hideUsage, UsageChunk.isUsageOnly(event.data), let usage = UsageExtractor.usage(in: event.data) {
+            reportedUsage = usage
+            return []
         }
         return [quirks.isEmpty ? event.data : quirks.event(event.data)]
     }
