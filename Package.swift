@@ -23,6 +23,7 @@ let package = Package(
         // OTLP over HTTP only: the gRPC exporter would add grpc-swift to every build.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -69,6 +70,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/Front"
         ),
@@ -93,7 +95,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FrontTests",
-            dependencies: ["OrchestraFront", "Shared", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "OrchestraFront", "Shared", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "WorkerTests",

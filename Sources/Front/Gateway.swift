@@ -15,6 +15,7 @@ struct Gateway {
     let logger: Logger
 
     func run() async throws {
+        let keyCache = try openKeyCache()
         let runtimeDirectory = try RuntimeDirectory.create(configured: config.server.runtimeDirectory)
         let supervisor = WorkerSupervisor(
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
@@ -32,6 +33,9 @@ struct Gateway {
         let router = Router()
         if telemetry != nil { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
+        if let keyCache {
+            router.add(middleware: ClientAuthMiddleware(keys: keyCache, onRefusal: { metrics.authenticationFailed() }))
+        }
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
             ("/v1/fim/completions", .fimCompletions), ("/v1/embeddings", .embeddings),
@@ -85,6 +89,7 @@ struct Gateway {
             .init(service: recorder), .init(service: supervisor), .init(service: http), .init(service: lifecycle),
         ]
         if let telemetry { services.insert(.init(service: telemetry), at: 0) }
+        if let keyCache { services.insert(.init(service: keyCache), at: 0) }
         var configuration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -93,6 +98,24 @@ struct Gateway {
         let supervision = config.supervisor
         configuration.maximumGracefulShutdownDuration = .seconds(supervision.shutdownGrace + supervision.workerStopGrace + 5)
         try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+extension Gateway {
+    /// The client keys in force, or `nil` when keys are off (then the gateway must be on loopback, or
+    /// open by explicit choice).
+    func openKeyCache() throws -> ClientKeyCache? {
+        switch try OpenAccess.decide(config.auth, host: config.server.host) {
+        case .closed:
+            let store = try SQLiteClientKeyStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
+            return try ClientKeyCache(store: store, logger: logger)
+        case .openOnLoopback:
+            logger.notice("client keys are off: the gateway is open to anyone on this machine ([auth] enabled = true turns them on)")
+            return nil
+        case .openOnNetwork:
+            logger.warning("client keys are off on \(config.server.host): anyone who can reach it spends the providers' keys")
+            return nil
+        }
     }
 }
 

@@ -149,14 +149,15 @@ struct UsageTests {
         let path = Self.database()
         let fakes = try await FakeProviders.start()
         defer { fakes.stop() }
-        // Create the schema, then seed 5000 raw rows 40 days old (retention is 30) and their daily total.
+        // Create the schema, then seed 20,000 raw rows 40 days old (retention is 30) and their daily total:
+        // ten clean-up steps, so several requests are served while they run, however slow the first one is.
         var gateway = try await GatewayProcess.start(
             config: DialectGateway.config(fakes) + Self.usageConfig(path)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
         )
         _ = await gateway.stop()
         let old = Date().timeIntervalSince1970 - 40 * 86400
         try await DatabaseQueue(path: path).write { db in
-            for index in 0..<5000 {
+            for index in 0..<20000 {
                 try db.execute(
                     sql: """
                         INSERT INTO requests (time, request_id, client, provider, model, endpoint, status, prompt_tokens, completion_tokens,
@@ -165,7 +166,7 @@ struct UsageTests {
                         """, arguments: [old + Double(index), "old-\(index)"])
             }
             try db.execute(
-                sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 5000, 0, 5000, 5000, 0, 0, 0, 0, 0, 0, 500)",
+                sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 20000, 0, 20000, 20000, 0, 0, 0, 0, 0, 0, 2000)",
                 arguments: [Int(old / 86400) * 86400])
         }
         gateway = try await GatewayProcess.start(
@@ -176,11 +177,12 @@ struct UsageTests {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             statuses.append(await gateway.chat(#"{"model":"priced/chat","messages":[{"role":"user","content":"hi"}]}"#).status)
-            if try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 10000)").first?["n"] as Int? == 0 { break }
+            if try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 30000)").first?["n"] as Int? == 0 { break }
         }
-        #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 10000)").first?["n"] as Int? == 0)
+        #expect(try Self.rows(path, "SELECT COUNT(*) AS n FROM requests WHERE time < \(old + 30000)").first?["n"] as Int? == 0)
         #expect(statuses.count >= 2 && statuses.allSatisfy { $0 == 200 }, "serving went on while clean-up ran")
-        #expect(try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily WHERE bucket < \(old + 86400)").first?["n"] as Int? == 5000)
+        #expect(
+            try Self.rows(path, "SELECT SUM(requests) AS n FROM usage_daily WHERE bucket < \(old + 86400)").first?["n"] as Int? == 20000)
         _ = await gateway.stop()
     }
 

@@ -11,6 +11,7 @@ struct CheckConfigCommand: ParsableCommand {
         let config = try options.load()
         print("listen: \(config.server.host):\(config.server.port)")
         print("max body: \(config.server.maxBodyBytes) bytes")
+        print("client keys: \(config.auth.enabled ? "on" : config.auth.allowOpen ? "off (open by choice)" : "off (loopback only)")")
         print("providers:")
         for provider in config.providers {
             let state = provider.enabled ? "enabled " : "disabled"

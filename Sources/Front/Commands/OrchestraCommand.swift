@@ -6,7 +6,9 @@ public struct OrchestraCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "orchestra",
         abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self],
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self, KeysCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -19,7 +19,7 @@ struct UsageCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
-        let path = config.usage.database ?? UsageStore.defaultPath()
+        let path = config.usage.database ?? GatewayDatabase.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no usage database at \(path) yet") }
         let grouping: UsageStore.Grouping
         let period: (Double, Double)

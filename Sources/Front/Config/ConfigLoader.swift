@@ -38,7 +38,7 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage", "telemetry"])
+        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage", "telemetry", "auth"])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
@@ -71,6 +71,11 @@ enum ConfigLoader {
         }
         if let usage = try root.table("usage") {
             config.usage = try parseUsage(usage)
+        }
+        if let auth = try root.table("auth") {
+            try auth.rejectUnknownKeys(allowed: ["enabled", "allow_open"])
+            config.auth.enabled = try auth.bool("enabled") ?? false
+            config.auth.allowOpen = try auth.bool("allow_open") ?? false
         }
         if let telemetry = try root.table("telemetry") {
             try telemetry.rejectUnknownKeys(allowed: ["otlp_endpoint", "service_name", "encoding", "export_interval"])

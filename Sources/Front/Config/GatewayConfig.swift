@@ -12,6 +12,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var retries: RetryPolicy
     public var usage: UsageConfig
     public var telemetry: TelemetryConfig
+    public var auth: AuthConfig = AuthConfig()
 
     public init(
         server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],
@@ -105,5 +106,18 @@ public struct TelemetryConfig: Sendable, Equatable {
         self.serviceName = serviceName
         self.encoding = encoding
         self.exportInterval = exportInterval
+    }
+}
+
+/// Who may call: client keys on or off, and whether an open gateway may listen beyond loopback.
+public struct AuthConfig: Sendable, Equatable {
+    /// Every `/v1` request needs a client key (`orchestra keys create`).
+    public var enabled = false
+    /// Lets a gateway without client keys listen on a non-loopback address (a warning at every start).
+    public var allowOpen = false
+
+    public init(enabled: Bool = false, allowOpen: Bool = false) {
+        self.enabled = enabled
+        self.allowOpen = allowOpen
     }
 }

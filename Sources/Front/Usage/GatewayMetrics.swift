@@ -26,6 +26,14 @@ final class GatewayMetrics: Sendable {
 
     private let handles = Mutex<[String: Handles]>([:])
 
+    /// Requests refused for a missing, unknown, revoked or expired client key.
+    func authenticationFailed() {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "orchestra", metricName: "auth_failures", unitName: "total", helpText: "Requests refused for their client key")
+        ).increment()
+    }
+
     private func handles(provider: String, model: String, status: Int) -> Handles {
         let key = "\(provider)\u{0}\(model)\u{0}\(status)"
         if let found = handles.withLock({ $0[key] }) { return found }

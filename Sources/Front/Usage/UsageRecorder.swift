@@ -24,7 +24,7 @@ final class UsageRecorder: Service, Sendable {
         self.logger = logger
         interval = config.usage.flushInterval
         retention = config.usage.retentionDays * 86400
-        let path = config.usage.database ?? UsageStore.defaultPath()
+        let path = config.usage.database ?? GatewayDatabase.defaultPath()
         do {
             store = try UsageStore(path: path)
             logger.info("usage records in \(path)")

@@ -10,53 +10,13 @@ final class UsageStore: Sendable {
 
     init(path: String) throws {
         self.path = path
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true
-        )
-        pool = try DatabasePool(path: path)
-        try Self.migrator.migrate(pool)
+        pool = try GatewayDatabase.open(path: path)
     }
 
     /// Opens an existing database for reading only (the `usage` command).
     init(readingAt path: String) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.readonly = true
-        pool = try DatabasePool(path: path, configuration: configuration)
-    }
-
-    static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let state = environment["STATE_DIRECTORY"], !state.isEmpty { return state + "/usage.sqlite" }
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/state")
-        return base + "/orchestra/usage.sqlite"
-    }
-
-    private static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE requests (
-                        id INTEGER PRIMARY KEY, time REAL NOT NULL, request_id TEXT NOT NULL, client TEXT NOT NULL, route TEXT,
-                        provider TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
-                        prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-                        cached_tokens INTEGER NOT NULL, estimated INTEGER NOT NULL, cost REAL, reference_cost REAL,
-                        latency REAL NOT NULL, ttfb REAL, attempts INTEGER NOT NULL, fallback INTEGER NOT NULL);
-                    CREATE INDEX requests_time ON requests(time);
-                    """)
-            for table in ["usage_hourly", "usage_daily"] {
-                try db.execute(
-                    sql: """
-                        CREATE TABLE \(table) (
-                            bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, client TEXT NOT NULL,
-                            requests INTEGER NOT NULL, errors INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL,
-                            completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-                            estimated INTEGER NOT NULL, cost REAL NOT NULL, unpriced INTEGER NOT NULL, reference_cost REAL NOT NULL,
-                            latency_sum REAL NOT NULL, PRIMARY KEY (bucket, provider, model, client));
-                        """)
-            }
-        }
-        return migrator
+        pool = try GatewayDatabase.openReadOnly(path: path)
     }
 
     /// One rollup row's worth of records: totals are summed in memory per batch, so a batch of

@@ -10,6 +10,8 @@ extension GatewayError {
             case modelNotFound
             case notFound
             case missingKey
+            /// The client's own gateway key is missing, unknown, revoked or expired.
+            case invalidAPIKey
             case requestTooLarge
             case providerUnavailable
             case noRouteMember
@@ -62,6 +64,7 @@ extension GatewayError {
         public static let modelNotFound = Code(.modelNotFound)
         public static let notFound = Code(.notFound)
         public static let missingKey = Code(.missingKey)
+        public static let invalidAPIKey = Code(.invalidAPIKey)
         public static let requestTooLarge = Code(.requestTooLarge)
         public static let providerUnavailable = Code(.providerUnavailable)
         public static let noRouteMember = Code(.noRouteMember)
@@ -92,7 +95,7 @@ extension GatewayError {
             switch base {
             case .invalidRequest: return 400
             case .modelNotFound, .notFound: return 404
-            case .missingKey: return 401
+            case .missingKey, .invalidAPIKey: return 401
             case .requestTooLarge: return 413
             case .providerUnavailable, .noRouteMember, .usageUnavailable, .upstreamOverloaded: return 503
             case .rateLimited, .upstreamRateLimited: return 429
@@ -106,7 +109,7 @@ extension GatewayError {
         /// OpenAI's `error.type`.
         public var type: String {
             switch base {
-            case .invalidRequest, .modelNotFound, .notFound, .requestTooLarge: return "invalid_request_error"
+            case .invalidRequest, .modelNotFound, .notFound, .requestTooLarge, .invalidAPIKey: return "invalid_request_error"
             case .missingKey: return "authentication_error"
             case .rateLimited, .quotaExhausted, .upstreamRateLimited: return "rate_limit_error"
             case .providerUnavailable, .noRouteMember, .usageUnavailable, .internalError: return "server_error"
@@ -125,6 +128,7 @@ extension GatewayError {
             case .modelNotFound: return "model_not_found"
             case .notFound: return "not_found"
             case .missingKey: return "missing_api_key"
+            case .invalidAPIKey: return "invalid_api_key"
             case .requestTooLarge: return "request_too_large"
             case .providerUnavailable: return "provider_unavailable"
             case .noRouteMember: return "no_route_member"
@@ -157,7 +161,8 @@ extension GatewayError {
                 .upstreamInvalid, .malformedFunctionCall:
                 return true
             case .upstream(let status, _, _): return [429, 500, 502, 503, 504].contains(status) && !isQuotaExhausted
-            case .invalidRequest, .modelNotFound, .notFound, .missingKey, .requestTooLarge, .noRouteMember, .usageUnavailable,
+            case .invalidRequest, .modelNotFound, .notFound, .missingKey, .invalidAPIKey, .requestTooLarge, .noRouteMember,
+                .usageUnavailable,
                 .rateLimited, .quotaExhausted, .upstreamTimeout, .workerLost, .http, .internalError:
                 return false
             }
@@ -193,7 +198,7 @@ extension GatewayError.Code {
         (2, .modelNotFound), (3, .notFound), (4, .missingKey), (5, .requestTooLarge), (6, .providerUnavailable),
         (7, .noRouteMember), (8, .usageUnavailable), (9, .rateLimited), (11, .upstreamRateLimited), (12, .upstreamOverloaded),
         (13, .upstreamServerError), (14, .upstreamUnreachable), (15, .upstreamInvalid), (16, .malformedFunctionCall),
-        (17, .upstreamTimeout), (18, .workerLost), (21, .internalError),
+        (17, .upstreamTimeout), (18, .workerLost), (21, .internalError), (22, .invalidAPIKey),
     ]
 
     var wire: Wire {

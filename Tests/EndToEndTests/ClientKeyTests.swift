@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Client keys with the real binaries: created and revoked with `orchestra keys`, checked by a running
+/// gateway on every `/v1` request, stored only as digests.
+@Suite("Client keys, end to end", .serialized)
+struct ClientKeyTests {
+    /// A config naming the database the gateway and the command line share.
+    static func config(_ database: String) -> String { "[auth]\nenabled = true\n[usage]\ndatabase = \"\(database)\"\n" }
+
+    static func keys(_ arguments: [String], database: String) async throws -> Command.Result {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-keys-\(UUID().uuidString).toml")
+        try config(database).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try await Command.run(GatewayProcess.orchestraBinary, ["keys"] + arguments + ["--config", url.path])
+    }
+
+    /// Creates a key with the command line: its id and the key, which is printed only then.
+    static func create(_ name: String, database: String, extra: [String] = []) async throws -> (id: String, key: String) {
+        let result = try await keys(["create", "--name", name] + extra, database: database)
+        #expect(result.status == 0, "\(result.output)")
+        func field(_ label: String) -> String {
+            result.output.split(separator: "\n").first { $0.hasPrefix(label) }.map { String($0.dropFirst(label.count)) } ?? ""
+        }
+        return (field("id:   "), field("key:  "))
+    }
+
+    static func database() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-keys-\(UUID().uuidString).sqlite").path
+    }
+
+    @Test("keys on: a key passes as a bearer token or x-api-key; none, unknown, revoked and expired keys get a 401 in the client's shape")
+    func gate() async throws {
+        let database = Self.database()
+        let alice = try await Self.create("alice", database: database)
+        let bob = try await Self.create("bob", database: database)
+        let brief = try await Self.create("brief", database: database, extra: ["--expires-in-days", "0.00002"])  // ~1.7 s
+        #expect(alice.key.hasPrefix("orch_") && alice.id.hasPrefix("key_") && alice.key != bob.key)
+        try await withGateway(extraConfig: Self.config(database)) { gateway, _ in
+            let body = chatBody(model: "fake/ok")
+            #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(alice.key)"]).status == 200)
+            let messages = #"{"model":"demo/echo","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}"#
+            let anthropic = await TestHTTPClient.post(gateway.url("/v1/messages"), json: messages, headers: ["x-api-key: \(bob.key)"])
+            #expect(anthropic.status == 200, "\(anthropic.text)")
+
+            let none = await gateway.chat(body)
+            #expect(none.status == 401 && none.error["code"] as? String == "invalid_api_key")
+            let unknown = await gateway.chat(body, headers: ["Authorization: Bearer orch_notakey"])
+            #expect(unknown.status == 401 && unknown.error["code"] as? String == "invalid_api_key")
+            let anthropicRefused = await TestHTTPClient.post(gateway.url("/v1/messages"), json: messages)
+            #expect(anthropicRefused.status == 401)
+            #expect((anthropicRefused.json["error"] as? [String: Any])?["type"] as? String == "authentication_error")
+            #expect(await TestHTTPClient.get(gateway.url("/health")).status == 200, "health stays open")
+
+            // Revoked from the command line: refused within a second.
+            let revoke = try await Self.keys(["revoke", alice.id], database: database)
+            #expect(revoke.status == 0, "\(revoke.output)")
+            let revokedAt = Date()
+            var refusedAfter: Double?
+            while Date().timeIntervalSince(revokedAt) < 3 {
+                if await gateway.chat(body, headers: ["Authorization: Bearer \(alice.key)"]).status == 401 {
+                    refusedAfter = Date().timeIntervalSince(revokedAt)
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect((refusedAfter ?? 99) <= 1.0, "refused \(refusedAfter.map { "\($0) s" } ?? "never") after revoking")
+            #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(bob.key)"]).status == 200, "others keep working")
+
+            // Expired: its time passes while the gateway runs.
+            var expired = false
+            let deadline = Date().addingTimeInterval(5)
+            while !expired && Date() < deadline {
+                expired = await gateway.chat(body, headers: ["Authorization: Bearer \(brief.key)"]).status == 401
+                if !expired { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(expired)
+
+            let metrics = await TestHTTPClient.get(gateway.url("/metrics")).text
+            #expect(metrics.contains("orchestra_auth_failures_total"))
+            // The keys themselves are nowhere: not in the database (digests only), not in the log.
+            let stored = ["", "-wal"].compactMap { FileManager.default.contents(atPath: database + $0) }.reduce(Data(), +)
+            for key in [alice.key, bob.key, brief.key] {
+                #expect(stored.range(of: Data(key.utf8)) == nil)
+                #expect(!gateway.logText.contains(key))
+            }
+            #expect(stored.range(of: Data(alice.id.utf8)) != nil, "positive control: the database does hold the key's record")
+        }
+        let listed = try await Self.keys(["list"], database: database)
+        #expect(listed.output.contains(alice.id) && listed.output.contains("revoked") && !listed.output.contains(alice.key))
+    }
+
+    @Test("keys off: listening beyond loopback refuses to start and says how to turn keys on")
+    func openRefused() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-open-\(UUID().uuidString).toml")
+        try "[server]\nlisten = \"0.0.0.0:0\"\n".write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let result = try await Command.run(GatewayProcess.orchestraBinary, ["serve", "--config", url.path])
+        #expect(result.status != 0)
+        #expect(result.output.contains("[auth] enabled = true") && result.output.contains("orchestra keys create"))
+    }
+}
