@@ -22,7 +22,7 @@ MANY=350
 dir=$(mktemp -d /tmp/orchestra-instructions.XXXXXX)
 cleanup() {
     [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
-    rm -rf "$dir"
+    [ -n "${KEEP:-}" ] && echo "kept $dir" >&2 || rm -rf "$dir"
 }
 trap cleanup EXIT
 sed -e "s#BENCH_DIR#$dir#g" -e "s#UPSTREAM_PORT#$UPSTREAM_PORT#g" -e "s#PROXY_PORT#$PROXY_PORT#g" \

@@ -34,7 +34,8 @@ final class CurlTransfer: @unchecked Sendable {
         timeouts = exchange.timeouts
         answer = exchange.answer()
         // The engine thread reports the outcome; the rate limiter lives on the event loop: one hop per engine round.
-        onFinish = { outcome in engine.onEventLoop { exchange.onFinish(outcome) } }
+        let finish = exchange.onFinish
+        onFinish = { outcome in engine.onEventLoop { finish(outcome) } }
     }
 
     /// The next moment this transfer must have made progress by.
