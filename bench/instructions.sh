@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Instructions per request, counted by valgrind's callgrind: a number the machine's noise cannot move.
+# Instructions per request, counted by valgrind's callgrind: far steadier than wall-clock numbers on
+# shared cores (run it on a quiet machine all the same: idle timers count too, see bench/README.md).
 # Runs the gateway (and its workers) under callgrind against the nginx fake upstream of bench/run.sh,
 # sends a fixed number of requests twice (few, then many) and divides the difference, so start-up
 # and shutdown cancel out. Prints the front's and the worker's instructions per request, whole and
 # streamed. Usage: bench/instructions.sh [BIN_DIR, default: this tree's release build]. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BIN_DIR=${1:-}
 scripts/setup.sh nginx-light valgrind
 if [ -z "$BIN_DIR" ]; then
@@ -25,12 +27,8 @@ cleanup() {
     [ -n "${KEEP:-}" ] && echo "kept $dir" >&2 || rm -rf "$dir"
 }
 trap cleanup EXIT
-sed -e "s#BENCH_DIR#$dir#g" -e "s#UPSTREAM_PORT#$UPSTREAM_PORT#g" -e "s#PROXY_PORT#$PROXY_PORT#g" \
-    bench/nginx.conf.template >"$dir/nginx.conf"
-nginx -c "$dir/nginx.conf" -p "$dir" &
-for builtin in kimi nvidia mistral codestral openrouter siliconflow groq cerebras gemini; do
-    printf '[providers.%s]\nenabled = false\n' "$builtin"
-done >"$dir/config.toml"
+start_fake_upstream "$dir" "$UPSTREAM_PORT" "$PROXY_PORT"
+builtins_off >"$dir/config.toml"
 cat >>"$dir/config.toml" <<TOML
 [server]
 listen = "127.0.0.1:$GATEWAY_PORT"

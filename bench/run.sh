@@ -7,6 +7,7 @@
 # older build against this one in the same session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 DURATION=${1:-10}
 UPSTREAM_PORT=18080
 PROXY_PORT=18081
@@ -35,12 +36,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sed -e "s#BENCH_DIR#$dir#g" -e "s#UPSTREAM_PORT#$UPSTREAM_PORT#g" -e "s#PROXY_PORT#$PROXY_PORT#g" \
-    bench/nginx.conf.template >"$dir/nginx.conf"
-nginx -c "$dir/nginx.conf" -p "$dir" &
-for builtin in kimi nvidia mistral codestral openrouter siliconflow groq cerebras gemini; do
-    printf '[providers.%s]\nenabled = false\n' "$builtin"
-done >"$dir/config.toml"
+start_fake_upstream "$dir" "$UPSTREAM_PORT" "$PROXY_PORT"
+builtins_off >"$dir/config.toml"
 cat >>"$dir/config.toml" <<TOML
 [server]
 listen = "127.0.0.1:$GATEWAY_PORT"

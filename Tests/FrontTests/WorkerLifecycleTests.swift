@@ -10,13 +10,7 @@ struct WorkerLifecycleTests {
         pingInterval: 2, pingTimeout: 5
     )
 
-    func started(at now: Double = 0) -> WorkerLifecycle {
-        var machine = WorkerLifecycle(policy: policy)
-        _ = machine.handle(.start, now: now)
-        _ = machine.handle(.spawned, now: now)
-        _ = machine.handle(.readyReceived, now: now)
-        return machine
-    }
+    func started(at now: Double = 0) -> WorkerLifecycle { .ready(policy: policy, at: now) }
 
     @Test("start spawns and arms a readiness deadline; ready is reached only by the readiness message")
     func startup() {
@@ -128,5 +122,16 @@ struct WorkerLifecycleTests {
         _ = backingOff.handle(.exited("crash"), now: 1)
         #expect(backingOff.handle(.stop, now: 1.05) == [])
         #expect(backingOff.state == .stopped)
+    }
+}
+
+extension WorkerLifecycle {
+    /// A machine whose worker was started, spawned and reported ready at `now`.
+    static func ready(policy: SupervisorConfig, at now: Double) -> WorkerLifecycle {
+        var machine = WorkerLifecycle(policy: policy)
+        _ = machine.handle(.start, now: now)
+        _ = machine.handle(.spawned, now: now)
+        _ = machine.handle(.readyReceived, now: now)
+        return machine
     }
 }

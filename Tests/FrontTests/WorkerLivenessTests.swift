@@ -7,13 +7,7 @@ import Testing
 struct WorkerLivenessTests {
     let policy = SupervisorConfig(pingInterval: 2, pingTimeout: 5, workerStopGrace: 3)
 
-    func ready(at now: Double = 0) -> WorkerLifecycle {
-        var machine = WorkerLifecycle(policy: policy)
-        _ = machine.handle(.start, now: now)
-        _ = machine.handle(.spawned, now: now)
-        _ = machine.handle(.readyReceived, now: now)
-        return machine
-    }
+    func ready(at now: Double = 0) -> WorkerLifecycle { .ready(policy: policy, at: now) }
 
     @Test("a ready worker is pinged every interval while it answers")
     func pingsWhileAnswered() {

@@ -143,6 +143,32 @@ def fake_dialects():
     yield from serve(FakeDialects)
 
 
+def start_gateway(config, env):
+    """Starts `orchestra serve --config config` and waits for its own "ready" line; returns the process
+    and the address it listens on. One thread reads stderr line by line (and keeps draining it, so the
+    gateway never blocks on a full pipe)."""
+    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
+                     daemon=True).start()
+    log, url = "", None
+    deadline = time.time() + 30
+    while time.time() < deadline and "ready:" not in log:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.time()))
+        except queue.Empty:
+            break
+        log += line
+        match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
+        if match:
+            url = match.group(1)
+    if url is None or "ready:" not in log:
+        process.kill()
+        raise RuntimeError("gateway did not start:\n" + log)
+    return process, url
+
+
 @pytest.fixture(scope="session")
 def gateway(fake_upstream, fake_dialects):
     workdir = Path(tempfile.mkdtemp(prefix="orchestra-sdk-"))
@@ -183,27 +209,7 @@ api_key_env = "SDK_FAKE_KEY"
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "SDK_MISSING_KEY"}
     env["SDK_FAKE_KEY"] = FAKE_KEY
     env["XDG_STATE_HOME"] = str(workdir)
-    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
-    # One thread reads stderr line by line (and keeps draining it, so the gateway never blocks on a
-    # full pipe); the fixture waits for the gateway's own "ready" line.
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
-                     daemon=True).start()
-    log, url = "", None
-    deadline = time.time() + 30
-    while time.time() < deadline and "ready:" not in log:
-        try:
-            line = lines.get(timeout=max(0.1, deadline - time.time()))
-        except queue.Empty:
-            break
-        log += line
-        match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
-        if match:
-            url = match.group(1)
-    if url is None or "ready:" not in log:
-        process.kill()
-        raise RuntimeError("gateway did not start:\n" + log)
+    process, url = start_gateway(config, env)
     GATEWAY_RUN["config"] = str(config)
     GATEWAY_RUN["env"] = env
     yield url

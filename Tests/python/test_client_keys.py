@@ -3,19 +3,16 @@ SDK sends it (openai: Authorization bearer, anthropic: x-api-key); a missing or 
 own authentication error."""
 import os
 import pathlib
-import queue
 import re
 import signal
 import subprocess
 import tempfile
-import threading
-import time
 
 import anthropic
 import openai
 import pytest
 
-from conftest import BIN_DIR
+from conftest import BIN_DIR, start_gateway
 
 
 @pytest.fixture(scope="module")
@@ -34,22 +31,7 @@ database = "{workdir}/gateway.sqlite"
                              check=True, capture_output=True, text=True).stdout
     key = re.search(r"^key:\s+(orch_\w+)$", created, re.M).group(1)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
-                     daemon=True).start()
-    log, url, deadline = "", None, time.time() + 30
-    while time.time() < deadline and "ready:" not in log:
-        try:
-            line = lines.get(timeout=1)
-        except queue.Empty:
-            continue
-        log += line
-        match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
-        if match:
-            url = match.group(1)
-    assert url and "ready:" in log, log
+    process, url = start_gateway(config, env)
     yield url, key
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=15)

@@ -3,20 +3,16 @@ playground stream, the spend view, and no console errors. Screenshots go to .bui
 import json
 import os
 import pathlib
-import queue
-import re
 import signal
 import subprocess
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from cdp import Browser
-from conftest import BIN_DIR, ROOT
+from conftest import ROOT, start_gateway
 
 ARTIFACTS = ROOT / ".build" / "artifacts"
 
@@ -43,22 +39,7 @@ base_url = "http://127.0.0.1:9/v1"
 rpm = 50
 """)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
-                     daemon=True).start()
-    log, url, deadline = "", None, time.time() + 30
-    while time.time() < deadline and "ready:" not in log:
-        try:
-            line = lines.get(timeout=1)
-        except queue.Empty:
-            continue
-        log += line
-        match = re.search(r"listening on (http://[0-9.]+:[0-9]+)", line)
-        if match:
-            url = match.group(1)
-    assert url and "ready:" in log, log
+    process, url = start_gateway(config, env)
     # A month of priced traffic (the generator of bench/usage.sh), so the spend view has something to show.
     subprocess.run(["python3", str(ROOT / "bench" / "seed_usage.py"), str(workdir / "usage.sqlite"), "3000"],
                    check=True, stdout=subprocess.DEVNULL)

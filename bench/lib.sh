@@ -1,0 +1,14 @@
+# Shared by the bench scripts: the nginx fake upstream, and a config with every built-in provider off.
+
+# start_fake_upstream DIR UPSTREAM_PORT PROXY_PORT: nginx from bench/nginx.conf.template, in the background.
+start_fake_upstream() {
+    sed -e "s#BENCH_DIR#$1#g" -e "s#UPSTREAM_PORT#$2#g" -e "s#PROXY_PORT#$3#g" bench/nginx.conf.template >"$1/nginx.conf"
+    nginx -c "$1/nginx.conf" -p "$1" &
+}
+
+# builtins_off: TOML that disables every built-in provider but the offline demo.
+builtins_off() {
+    for builtin in kimi nvidia mistral codestral openrouter siliconflow groq cerebras gemini; do
+        printf '[providers.%s]\nenabled = false\n' "$builtin"
+    done
+}
