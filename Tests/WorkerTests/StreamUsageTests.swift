@@ -93,3 +93,28 @@ struct StreamUsageTests {
         #expect(geminiTranslator.reportedUsage?.total_tokens == 7)
     }
 }
+
+@Suite("The demo's usage")
+struct DemoUsageTests {
+    @Test("a demo stream reports its usage exactly and shows it only to a client that asked")
+    func demoStream() throws {
+        var config = ProviderConfig(builtin: BuiltinCatalog.demo)
+        config.key = .none
+        let dialect = DemoDialect(config: config)
+        for asked in [false, true] {
+            let body =
+                #"{"model":"demo/echo","stream":true,"messages":[{"role":"user","content":"one two"}]"#
+                + (asked ? #","stream_options":{"include_usage":true}}"# : "}")
+            var translator = try dialect.prepare(
+                UpstreamCall(endpoint: .chatCompletions, model: "echo", stream: true, body: .init(string: body))
+            )
+            .translator
+            let usage = #"{"id":"c","choices":[],"usage":{"prompt_tokens":2,"completion_tokens":9,"total_tokens":11}}"#
+            var parser = SSEParser()
+            var out: [[UInt8]] = []
+            for event in parser.feed(Array("data: \(usage)\n\ndata: [DONE]\n\n".utf8)) { out += try translator.translate(event: event) }
+            #expect(out.count == (asked ? 1 : 0))
+            #expect(asked || translator.reportedUsage?.total_tokens == 11)
+        }
+    }
+}

@@ -17,10 +17,12 @@ struct DemoDialect: Dialect {
 
     func prepareChat(_ call: UpstreamCall) throws(GatewayError) -> PreparedRequest {
         try requireKnown(call.model)
-        _ = try DemoRequest(body: call.body)
+        let request = try DemoRequest(body: call.body)
+        // The demo's upstream always reports usage, as every stream is asked to; a client that did not
+        // ask does not see it.
         return PreparedRequest(
             url: DemoUpstream.chatURL(model: call.model), headers: [], body: Array(call.body.readableBytesView),
-            translator: OpenAIPassthrough(provider: provider, quirks: .none)
+            translator: OpenAIPassthrough(provider: provider, quirks: .none, hideUsage: call.stream && !request.includeUsage)
         )
     }
 

@@ -46,7 +46,7 @@ final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
             respond(&answer, contentType: "application/json", body: [reply.completionJSON()], frames: &frames)
             return finish(exchange, answer, frames)
         }
-        var events = reply.chunkJSONs(includeUsage: demoRequest.includeUsage).map { chunk in
+        var events = reply.chunkJSONs(includeUsage: true).map { chunk in
             var event = Array("data: ".utf8)
             event += chunk
             event += Array("\n\n".utf8)
