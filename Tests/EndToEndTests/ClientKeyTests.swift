@@ -76,6 +76,21 @@ struct ClientKeyTests {
             }
             #expect(expired)
 
+            // Usage is attributed to the key's id (and only the id).
+            var byKey: [String: Int] = [:]
+            let flushed = Date().addingTimeInterval(5)
+            while byKey[alice.id] == nil && Date() < flushed {
+                let report = await TestHTTPClient.get(gateway.url("/api/usage?group_by=key")).json
+                for row in report["rows"] as? [[String: Any]] ?? [] {
+                    if let key = row["key"] as? String { byKey[key] = row["requests"] as? Int }
+                }
+                if byKey[alice.id] == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            // Bob's two requests; Alice's and the brief key's as many as passed before revocation and expiry.
+            #expect(byKey[bob.id] == 2 && (byKey[alice.id] ?? 0) >= 1 && (byKey[brief.id] ?? 0) >= 1, "\(byKey)")
+            #expect(byKey["anonymous"] == nil, "refused requests are not served, so not recorded as anyone's")
+            #expect(gateway.logText.contains("client=\(alice.id)"))
+
             let metrics = await TestHTTPClient.get(gateway.url("/metrics")).text
             #expect(metrics.contains("orchestra_auth_failures_total"))
             // The keys themselves are nowhere: not in the database (digests only), not in the log.

@@ -13,8 +13,8 @@ struct ClientAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
         switch keys.authenticate(request.headers.clientKey) {
-        case .success:
-            return try await next(request, context)
+        case .success(let record):
+            return try await CallerIdentity.$keyID.withValue(record.id) { try await next(request, context) }
         case .failure(let refusal):
             onRefusal()
             let message: String

@@ -12,6 +12,8 @@ struct RequestLedger: Sendable {
     var provider: String
     var model: String
     var attempts = 1
+    /// The caller's key id (`anonymous` with keys off), read when the request arrives.
+    let client = CallerIdentity.client
 
     init(recorder: UsageRecorder, endpoint: Endpoint, model: String) {
         self.recorder = recorder
@@ -33,7 +35,8 @@ struct RequestLedger: Sendable {
 
     func finish(status: Int, usage: UsageReport?) {
         recorder.record(
-            requestID: requestID, route: route, provider: provider, model: model, endpoint: endpoint, status: status, usage: usage,
+            requestID: requestID, client: client, route: route, provider: provider, model: model, endpoint: endpoint, status: status,
+            usage: usage,
             started: started, firstByte: firstByte, attempts: attempts
         )
     }

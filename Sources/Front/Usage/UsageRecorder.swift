@@ -36,14 +36,14 @@ final class UsageRecorder: Service, Sendable {
 
     /// Accounts one request (any task; returns at once).
     func record(
-        requestID: String, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int, usage: UsageReport?,
-        started: Double, firstByte: Double?, attempts: Int
+        requestID: String, client: String, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int,
+        usage: UsageReport?, started: Double, firstByte: Double?, attempts: Int
     ) {
         let now = MonotonicClock.seconds()
         let usage = usage ?? UsageReport(promptTokens: 0, completionTokens: 0)
         let cost = status < 400 ? pricing.cost(provider: provider, model: model, usage: usage) : 0
         let record = UsageRecord(
-            time: Date().timeIntervalSince1970, requestID: requestID, client: "anonymous", route: route, provider: provider, model: model,
+            time: Date().timeIntervalSince1970, requestID: requestID, client: client, route: route, provider: provider, model: model,
             endpoint: Self.name(endpoint), status: status, usage: usage, cost: cost,
             // Savings are only claimed where the real cost is known.
             referenceCost: status < 400 && cost != nil ? pricing.referenceCost(usage: usage) : nil,
@@ -55,7 +55,8 @@ final class UsageRecorder: Service, Sendable {
         logger.info(
             "request",
             metadata: [
-                "request_id": "\(requestID)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")", "status": "\(status)",
+                "request_id": "\(requestID)", "client": "\(client)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")",
+                "status": "\(status)",
                 "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
                 "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
                 "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
