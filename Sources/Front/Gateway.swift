@@ -44,6 +44,8 @@ struct Gateway {
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
+        let keyInfo = KeyInfoRoute(keys: keyCache)
+        router.get("/v1/key/info") { request, context in try keyInfo.info(request, context: context) }
         let messages = MessagesRoute(path: answers, maxBodyBytes: config.server.maxBodyBytes)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }

@@ -51,6 +51,9 @@ struct ClientKeyTests {
             #expect(anthropicRefused.status == 401)
             #expect((anthropicRefused.json["error"] as? [String: Any])?["type"] as? String == "authentication_error")
             #expect(await TestHTTPClient.get(gateway.url("/health")).status == 200, "health stays open")
+            let info = await TestHTTPClient.get(gateway.url("/v1/key/info"), headers: ["Authorization: Bearer \(bob.key)"])
+            #expect(info.status == 200 && info.json["id"] as? String == bob.id && info.json["name"] as? String == "bob")
+            #expect(!info.text.contains(bob.key) && (info.json["prefix"] as? String).map(bob.key.hasPrefix) == true)
 
             // Revoked from the command line: refused within a second.
             let revoke = try await Self.keys(["revoke", alice.id], database: database)
@@ -103,6 +106,14 @@ struct ClientKeyTests {
         }
         let listed = try await Self.keys(["list"], database: database)
         #expect(listed.output.contains(alice.id) && listed.output.contains("revoked") && !listed.output.contains(alice.key))
+    }
+
+    @Test("keys off: /v1/key/info has no key to describe")
+    func infoWithoutKeys() async throws {
+        try await withGateway { gateway, _ in
+            let info = await TestHTTPClient.get(gateway.url("/v1/key/info"))
+            #expect(info.status == 404 && info.error["code"] as? String == "not_found")
+        }
     }
 
     @Test("keys off: listening beyond loopback refuses to start and says how to turn keys on")

@@ -36,6 +36,11 @@ final class ClientKeyCache: Service, Sendable {
         return .success(record)
     }
 
+    /// The record of the key with this id (the caller's, once authenticated).
+    func record(id: String) -> ClientKeyRecord? {
+        state.withLock { $0.byDigest.values.first { $0.id == id } }
+    }
+
     /// Reloads the keys if the store changed since the last look.
     func reload() throws {
         let version = try store.version()

@@ -32,8 +32,8 @@ enum TestHTTPClient {
         await perform(url: url, method: "POST", body: body, headers: headers, abortAfterBytes: nil)
     }
 
-    static func get(_ url: String) async -> Response {
-        await perform(url: url, method: "GET", body: nil, headers: [], abortAfterBytes: nil)
+    static func get(_ url: String, headers: [String] = []) async -> Response {
+        await perform(url: url, method: "GET", body: nil, headers: headers, abortAfterBytes: nil)
     }
 
     private final class Transfer: @unchecked Sendable {
