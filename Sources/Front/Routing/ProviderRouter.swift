@@ -103,11 +103,13 @@ struct ProviderRouter: Sendable {
         for member in route.models {
             guard let id = ModelID(member), let provider = config.provider(named: id.provider) else { continue }
             let info = provider.model(id.model)
+            // One look at the worker per member: whether it can answer, and whether it is limited now.
+            let availability = provider.enabled ? supervisor.slot(for: provider.name)?.availability : nil
             if let unmet = needs.unmet(by: info) {
                 skipped.append("\(member): \(unmet)")
-            } else if !isUsable(provider.name) {
+            } else if availability?.usable != true {
                 skipped.append("\(member): provider not available")
-            } else if supervisor.slot(for: provider.name)?.availability.isRateLimited(model: id.model) == true {
+            } else if availability?.isRateLimited(model: id.model) == true {
                 skipped.append("\(member): rate-limited")
             } else {
                 usable.append(RouteOrder.Member(candidate: Candidate(provider: id.provider, model: id.model), info: info))

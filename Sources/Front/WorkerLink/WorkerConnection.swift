@@ -56,15 +56,12 @@ final class WorkerConnection: Sendable {
 
     var inFlight: Int { state.withLock { $0.pending.count } }
 
-    /// The worker's last rate-limit report.
-    var rateStatus: RateStatus {
-        get { state.withLock { $0.rateStatus } }
-        set {
-            let now = MonotonicClock.seconds()
-            state.withLock {
-                $0.rateStatus = newValue
-                $0.rateStatusAt = now
-            }
+    /// Keeps the worker's latest rate-limit report, and when it came.
+    func received(_ report: RateStatus) {
+        let now = MonotonicClock.seconds()
+        state.withLock {
+            $0.rateStatus = report
+            $0.rateStatusAt = now
         }
     }
 
@@ -132,7 +129,7 @@ final class WorkerChannelHandler: ChannelInboundHandler, Sendable {
         case .end(let id): connection.deliver(id: id, .end)
         case .failure(let id, let error): connection.deliver(id: id, .failure(error))
         case .pong(let nonce): onPong(nonce)
-        case .rateStatus(let status): connection.rateStatus = status
+        case .rateStatus(let status): connection.received(status)
         case .usage(let id, let report): connection.deliver(id: id, .usage(report))
         case .configure, .request, .cancel, .ping: break
         }

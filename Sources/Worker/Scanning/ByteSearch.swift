@@ -10,20 +10,23 @@ import Glibc
 public enum ByteSearch {
     /// Index of the first occurrence of `needle` in `haystack`.
     public static func first(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let head = needle.first, needle.count <= haystack.count else { return nil }
-        return haystack.withUnsafeBufferPointer { hay -> Int? in
-            needle.withUnsafeBufferPointer { pattern -> Int? in
-                guard let base = hay.baseAddress, let patternBase = pattern.baseAddress else { return nil }
-                var offset = 0
-                let last = hay.count - pattern.count
-                while offset <= last {
-                    guard let found = memchr(base + offset, Int32(head), last - offset + 1) else { return nil }
-                    let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + index, patternBase, pattern.count) == 0 { return index }
-                    offset = index + 1
-                }
-                return nil
+        haystack.withUnsafeBytes { first(needle, in: $0) }
+    }
+
+    /// The same in bytes that are not an array (a `ByteBuffer`'s, say), without copying them.
+    public static func first(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard let head = needle.first, needle.count <= haystack.count, let base = haystack.baseAddress else { return nil }
+        return needle.withUnsafeBufferPointer { pattern -> Int? in
+            guard let patternBase = pattern.baseAddress else { return nil }
+            var offset = 0
+            let last = haystack.count - pattern.count
+            while offset <= last {
+                guard let found = memchr(base + offset, Int32(head), last - offset + 1) else { return nil }
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(base + index, patternBase, pattern.count) == 0 { return index }
+                offset = index + 1
             }
+            return nil
         }
     }
 

@@ -54,7 +54,7 @@ final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
         }
         events.append(Array("data: [DONE]\n\n".utf8))
         guard model == "slow" else {
-            respond(&answer, contentType: "text/event-stream", body: [events.joined().map { $0 }], frames: &frames)
+            respond(&answer, contentType: "text/event-stream", body: [Array(events.joined())], frames: &frames)
             return finish(exchange, answer, frames)
         }
         answer.receive(headerLine: "HTTP/1.1 200 OK")

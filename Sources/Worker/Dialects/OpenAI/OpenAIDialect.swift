@@ -33,7 +33,8 @@ struct OpenAIDialect: Dialect {
         // the extra usage chunk is kept from the client.
         var hideUsage = false
         let askUsage = call.stream && quirks.askStreamUsage
-        if quirks.rewritesRequests || askUsage && ByteSearch.contains(Self.streamOptionsKey, in: Array(call.body.readableBytesView)) {
+        let hasStreamOptions = askUsage && call.body.withUnsafeReadableBytes { ByteSearch.first(Self.streamOptionsKey, in: $0) != nil }
+        if quirks.rewritesRequests || hasStreamOptions {
             guard case .object(var request) = try? JSONValue.decode(call.body.readableBytesView) else {
                 throw .invalidRequest("The request body is not a valid JSON object.", code: .invalidJSON)
             }
