@@ -34,7 +34,9 @@ if batch:
         completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb, attempts, fallback)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", batch)
 for table, width in (("usage_hourly", 3600), ("usage_daily", 86400)):
-    db.execute(f"""INSERT INTO {table} SELECT CAST(time / {width} AS INTEGER) * {width}, provider, model, client, COUNT(*),
+    db.execute(f"""INSERT INTO {table} (bucket, provider, model, client, requests, errors, prompt_tokens, completion_tokens,
+        reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
+        SELECT CAST(time / {width} AS INTEGER) * {width}, provider, model, client, COUNT(*),
         SUM(status >= 400), SUM(prompt_tokens), SUM(completion_tokens), SUM(reasoning_tokens), SUM(cached_tokens),
         SUM(estimated), SUM(COALESCE(cost, 0)), SUM(cost IS NULL AND status < 400), SUM(COALESCE(reference_cost, 0)),
         SUM(latency) FROM requests GROUP BY 1, 2, 3, 4""")

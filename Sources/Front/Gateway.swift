@@ -15,7 +15,7 @@ struct Gateway {
     let logger: Logger
 
     func run() async throws {
-        let keyCache = try openKeyCache()
+        let access = try openAccess()
         let runtimeDirectory = try RuntimeDirectory.create(configured: config.server.runtimeDirectory)
         let supervisor = WorkerSupervisor(
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
@@ -27,14 +27,20 @@ struct Gateway {
         let metrics = GatewayMetrics()
         let recorder = UsageRecorder(config: config, metrics: metrics, logger: logger)
         let status = StatusRoutes(supervisor: supervisor, counters: counters)
-        let answers = AnswerPath(dispatcher: dispatcher, counters: counters, recorder: recorder)
+        let gate = AccessGate(
+            config: config, pricing: recorder.pricing, ledger: access?.ledger, limiter: CallerLimiter(maxWait: config.auth.maxWait),
+            logger: logger)
+        let answers = AnswerPath(dispatcher: dispatcher, counters: counters, recorder: recorder, gate: gate)
 
         let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
-        let router = Router()
+        let router = Router(context: GatewayRequestContext.self)
         if telemetry != nil { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
-        if let keyCache {
-            router.add(middleware: ClientAuthMiddleware(keys: keyCache, onRefusal: { metrics.authenticationFailed() }))
+        if let access {
+            router.add(middleware: ClientAuthMiddleware(keys: access.cache, admin: access.admin, onRefusal: metrics.authenticationFailed))
+            router.add(
+                middleware: AdminAuthMiddleware(
+                    admin: access.admin, metricsToken: access.metricsToken, onRefusal: metrics.authenticationFailed))
         }
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),
@@ -44,7 +50,7 @@ struct Gateway {
             router.post(RouterPath(path)) { request, context in try await route.handle(request, context: context) }
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
-        let keyInfo = KeyInfoRoute(keys: keyCache)
+        let keyInfo = KeyInfoRoute(access: access, gate: gate)
         router.get("/v1/key/info") { request, context in try keyInfo.info(request, context: context) }
         let messages = MessagesRoute(path: answers, maxBodyBytes: config.server.maxBodyBytes)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
@@ -57,6 +63,7 @@ struct Gateway {
         router.get("/api/usage") { request, context in try usage.usage(request, context: context) }
         router.get("/metrics") { request, context in try usage.metrics(request, context: context) }
         router.get("/api/providers") { request, context in try catalog.providers(request, context: context, stats: recorder.stats) }
+        if let access { AdminRoutes(access: access, usage: usage).register(on: router) }
         DashboardRoutes().register(on: router)
         router.get("/health") { request, context in try status.health(request, context: context) }
 
@@ -91,7 +98,7 @@ struct Gateway {
             .init(service: recorder), .init(service: supervisor), .init(service: http), .init(service: lifecycle),
         ]
         if let telemetry { services.insert(.init(service: telemetry), at: 0) }
-        if let keyCache { services.insert(.init(service: keyCache), at: 0) }
+        if let access { services.insert(.init(service: access.cache), at: 0) }
         var configuration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -104,13 +111,29 @@ struct Gateway {
 }
 
 extension Gateway {
-    /// The client keys in force, or `nil` when keys are off (then the gateway must be on loopback, or
-    /// open by explicit choice).
-    func openKeyCache() throws -> ClientKeyCache? {
+    /// Client keys, teams, budgets and the operator's secrets in force, or `nil` when keys are off
+    /// (then the gateway must be on loopback, or open by explicit choice).
+    struct Access {
+        var cache: AccessCache
+        var ledger: any BudgetLedger
+        var admin: SecretFile?
+        var metricsToken: SecretFile?
+    }
+
+    func openAccess() throws -> Access? {
         switch try OpenAccess.decide(config.auth, host: config.server.host) {
         case .closed:
-            let store = try SQLiteClientKeyStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
-            return try ClientKeyCache(store: store, logger: logger)
+            let pool = try GatewayDatabase.open(path: config.usage.database ?? GatewayDatabase.defaultPath())
+            let ledger = SQLiteBudgetLedger(pool: pool)
+            let released = try ledger.releaseAbandoned()
+            if released > 0 { logger.notice("released \(released) budget reservation(s) left by a gateway that did not finish them") }
+            let admin = try SecretFile.load(configured: config.auth.adminKeyFile, credential: "admin")
+            if admin == nil {
+                logger.notice("no admin key: the dashboard, /api and /admin refuse everyone ([auth] admin_key_file turns them on)")
+            }
+            return Access(
+                cache: try AccessCache(store: SQLiteAccessStore(pool: pool), logger: logger), ledger: ledger, admin: admin,
+                metricsToken: try SecretFile.load(configured: config.auth.metricsTokenFile, credential: "metrics"))
         case .openOnLoopback:
             logger.notice("client keys are off: the gateway is open to anyone on this machine ([auth] enabled = true turns them on)")
             return nil

@@ -5,8 +5,20 @@ import Testing
 /// gateway on every `/v1` request, stored only as digests.
 @Suite("Client keys, end to end", .serialized)
 struct ClientKeyTests {
-    /// A config naming the database the gateway and the command line share.
-    static func config(_ database: String) -> String { "[auth]\nenabled = true\n[usage]\ndatabase = \"\(database)\"\n" }
+    /// A config naming the database the gateway and the command line share, and the admin key's file
+    /// next to it.
+    static func config(_ database: String) -> String {
+        "[auth]\nenabled = true\nadmin_key_file = \"\(database).admin\"\n[usage]\ndatabase = \"\(database)\"\n"
+    }
+
+    /// The admin key of the gateway using `database` (written on first use).
+    static func adminKey(_ database: String) throws -> String {
+        let path = database + ".admin"
+        if let existing = FileManager.default.contents(atPath: path) { return String(decoding: existing, as: UTF8.self) }
+        let key = "orch_admin_" + UUID().uuidString + UUID().uuidString
+        try key.write(toFile: path, atomically: true, encoding: .utf8)
+        return key
+    }
 
     static func keys(_ arguments: [String], database: String) async throws -> Command.Result {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-keys-\(UUID().uuidString).toml")
@@ -36,6 +48,7 @@ struct ClientKeyTests {
         let bob = try await Self.create("bob", database: database)
         let brief = try await Self.create("brief", database: database, extra: ["--expires-in-days", "0.00002"])  // ~1.7 s
         #expect(alice.key.hasPrefix("orch_") && alice.id.hasPrefix("key_") && alice.key != bob.key)
+        let admin = "Authorization: Bearer \(try Self.adminKey(database))"
         try await withGateway(extraConfig: Self.config(database)) { gateway, _ in
             let body = chatBody(model: "fake/ok")
             #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(alice.key)"]).status == 200)
@@ -83,7 +96,7 @@ struct ClientKeyTests {
             var byKey: [String: Int] = [:]
             let flushed = Date().addingTimeInterval(5)
             while byKey[alice.id] == nil && Date() < flushed {
-                let report = await TestHTTPClient.get(gateway.url("/api/usage?group_by=key")).json
+                let report = await TestHTTPClient.get(gateway.url("/api/usage?group_by=key"), headers: [admin]).json
                 for row in report["rows"] as? [[String: Any]] ?? [] {
                     if let key = row["key"] as? String { byKey[key] = row["requests"] as? Int }
                 }

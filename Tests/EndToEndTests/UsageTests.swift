@@ -166,7 +166,11 @@ struct UsageTests {
                         """, arguments: [old + Double(index), "old-\(index)"])
             }
             try db.execute(
-                sql: "INSERT INTO usage_daily VALUES (?, 'priced', 'chat', 'anonymous', 20000, 0, 20000, 20000, 0, 0, 0, 0, 0, 0, 2000)",
+                sql: """
+                    INSERT INTO usage_daily (bucket, provider, model, client, requests, errors, prompt_tokens, completion_tokens,
+                        reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
+                    VALUES (?, 'priced', 'chat', 'anonymous', 20000, 0, 20000, 20000, 0, 0, 0, 0, 0, 0, 2000)
+                    """,
                 arguments: [Int(old / 86400) * 86400])
         }
         gateway = try await GatewayProcess.start(

@@ -6,21 +6,9 @@ import Testing
 
 @testable import OrchestraFront
 
-/// A key store in memory, standing in for the database.
-final class MemoryKeyStore: ClientKeyStore {
-    private let records = Mutex<(version: Int64, all: [ClientKeyRecord])>((0, []))
-
-    func insert(_ record: ClientKeyRecord) throws { records.withLock { $0 = ($0.version + 1, $0.all + [record]) } }
-    func all() throws -> [ClientKeyRecord] { records.withLock { $0.all } }
-    func version() throws -> Int64 { records.withLock { $0.version } }
-    func revoke(id: String, at time: Date) throws -> Bool {
-        records.withLock { state in
-            guard let index = state.all.firstIndex(where: { $0.id == id }) else { return false }
-            state.all[index].revokedAt = time
-            state.version += 1
-            return true
-        }
-    }
+/// A fresh gateway database in a temporary file (the real store, not a stand-in).
+func temporaryAccessStore() throws -> SQLiteAccessStore {
+    try SQLiteAccessStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).sqlite").path)
 }
 
 @Suite("Client keys")
@@ -48,27 +36,63 @@ struct ClientKeyTests {
 
     @Test("a cache admits a usable key and says why it refuses the others; it sees a revocation on reload")
     func cache() throws {
-        let store = MemoryKeyStore()
+        let store = try temporaryAccessStore()
         let good = ClientKey.generate()
         let expiring = ClientKey.generate()
-        try store.insert(Self.record(good, id: "key_good"))
-        try store.insert(Self.record(expiring, id: "key_expiring", expires: Date(timeIntervalSince1970: 100)))
-        let cache = try ClientKeyCache(store: store, logger: Logger(label: "test"))
+        try store.insertKey(Self.record(good, id: "key_good"))
+        try store.insertKey(Self.record(expiring, id: "key_expiring", expires: Date(timeIntervalSince1970: 100)))
+        let cache = try AccessCache(store: store, logger: Logger(label: "test"))
         let early = Date(timeIntervalSince1970: 50)
-        #expect(try cache.authenticate(good.secret, now: early).get().id == "key_good")
-        #expect(try cache.authenticate(expiring.secret, now: early).get().id == "key_expiring")
+        #expect(try cache.authenticate(good.secret, now: early).get().key?.id == "key_good")
+        #expect(try cache.authenticate(expiring.secret, now: early).get().key?.id == "key_expiring")
         #expect(
             cache.authenticate(expiring.secret, now: Date(timeIntervalSince1970: 100))
                 == .failure(.unusable(keyID: "key_expiring", reason: "expired")))
         #expect(cache.authenticate(nil) == .failure(.missing))
         #expect(cache.authenticate("") == .failure(.missing))
         #expect(cache.authenticate(ClientKey.generate().secret) == .failure(.unknown))
-        _ = try store.revoke(id: "key_good", at: Date(timeIntervalSince1970: 60))
-        #expect(try cache.authenticate(good.secret, now: Date(timeIntervalSince1970: 70)).get().id == "key_good", "not reloaded yet")
+        try store.revokeKey(id: "key_good", at: Date(timeIntervalSince1970: 60))
+        #expect(try cache.authenticate(good.secret, now: Date(timeIntervalSince1970: 70)).get().key?.id == "key_good", "not reloaded yet")
         try cache.reload()
         #expect(
             cache.authenticate(good.secret, now: Date(timeIntervalSince1970: 70))
                 == .failure(.unusable(keyID: "key_good", reason: "revoked")))
+        #expect(throws: AccessStoreError.keyNotFound("key_none")) { try store.revokeKey(id: "key_none", at: Date()) }
+    }
+
+    @Test("a key in a team carries both scopes; a disabled key or team is refused; a team with keys cannot be deleted")
+    func teams() throws {
+        let store = try temporaryAccessStore()
+        let team = TeamRecord(id: "team_a", name: "research", createdAt: Date(), limits: AccessLimits(models: ["demo/*"], rpm: 5))
+        try store.insertTeam(team)
+        #expect(throws: AccessStoreError.duplicateTeamName("research")) {
+            try store.insertTeam(TeamRecord(id: "team_b", name: "research", createdAt: Date()))
+        }
+        let secret = ClientKey.generate()
+        var record = Self.record(secret, id: "key_member")
+        record.teamID = "team_a"
+        record.limits = AccessLimits(budgetUSD: 2, period: .day)
+        try store.insertKey(record)
+        record.teamID = "team_missing"
+        #expect(throws: AccessStoreError.teamNotFound("team_missing")) { try store.updateKey(record) }
+        let cache = try AccessCache(store: store, logger: Logger(label: "test"))
+        let caller = try cache.authenticate(secret.secret).get()
+        #expect(caller.scopes.map(\.subject) == ["key:key_member", "team:team_a"])
+        #expect(caller.mayUse("demo/echo") && !caller.mayUse("groq/llama"))
+        #expect(throws: AccessStoreError.teamHasKeys("team_a", count: 1)) { try store.deleteTeam(id: "team_a") }
+
+        var disabledTeam = team
+        disabledTeam.disabled = true
+        try store.updateTeam(disabledTeam)
+        try cache.reload()
+        #expect(cache.authenticate(secret.secret) == .failure(.unusable(keyID: "key_member", reason: "in disabled team research")))
+        record.teamID = nil
+        record.disabled = true
+        try store.updateKey(record)
+        try cache.reload()
+        #expect(cache.authenticate(secret.secret) == .failure(.unusable(keyID: "key_member", reason: "disabled")))
+        try store.deleteTeam(id: "team_a")
+        #expect(try store.teams().isEmpty)
     }
 
     @Test("the key is read the way SDKs send it: a bearer token or x-api-key")

@@ -18,7 +18,7 @@ struct MessagesRoute: Sendable {
             let chat = try AnthropicIngress.chatBody(anthropic)
             return try await path.answer(
                 model: anthropic.model, endpoint: .chatCompletions, stream: anthropic.stream ?? false, body: ByteBuffer(bytes: chat),
-                encoding: AnthropicClientEncoding(model: anthropic.model)
+                maxTokens: anthropic.max_tokens, encoding: AnthropicClientEncoding(model: anthropic.model)
             )
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Shared
 
 /// Prints a Continue.dev `config.yaml` for the gateway's models.
@@ -18,16 +19,32 @@ struct ContinueConfigCommand: ParsableCommand {
     @Option(name: .customLong("key-ref"), help: "Name of the Continue secret holding the gateway key, written as ${{ secrets.NAME }}.")
     var keyRef: String?
 
+    @Option(help: "A client key to write into the config (its models only); better kept in a Continue secret with --key-ref.")
+    var key: String?
+
     func run() throws {
         let config = try options.load()
         if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             throw ValidationError("--key-ref takes a secret name of letters, digits and '_'")
         }
+        let caller = try key.map { try Self.caller(presenting: $0, config: config) } ?? .anonymous
         let entries = config.enabledProviders.filter(Self.hasKeyLocation).flatMap { provider in
-            provider.models.map { ContinueConfig.Entry(provider: provider, model: $0) }
+            provider.models.filter { caller.mayUse("\(provider.name)/\($0.id)") }.map {
+                ContinueConfig.Entry(provider: provider, model: $0)
+            }
         }
         let base = baseURL ?? Self.defaultBaseURL(host: config.server.host, port: config.server.port)
-        print(ContinueConfig(baseURL: base, keyReference: keyRef, entries: entries).render(), terminator: "")
+        print(ContinueConfig(baseURL: base, keyReference: keyRef, entries: entries, key: key).render(), terminator: "")
+    }
+
+    /// The key's record and team from the gateway's database, so the config lists only its models.
+    static func caller(presenting key: String, config: GatewayConfig) throws -> Caller {
+        let store = try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
+        switch try AccessCache(store: store, logger: Logger(label: "orchestra.continue-config")).authenticate(key) {
+        case .success(let caller): return caller
+        case .failure(.unusable(let id, let reason)): throw ValidationError("the key \(id) is \(reason)")
+        case .failure: throw ValidationError("--key is not a client key of this gateway (orchestra keys create makes one)")
+        }
     }
 
     /// The listen address, with a wildcard host replaced by loopback and IPv6 in brackets.

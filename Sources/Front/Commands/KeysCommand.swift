@@ -2,17 +2,23 @@ import ArgumentParser
 import Foundation
 import Shared
 
-/// `orchestra keys create|list|revoke`: client keys in the gateway's database. A running gateway
-/// sees a change within a second.
+/// `orchestra keys create|list|show|update|revoke`: client keys in the gateway's database. A running
+/// gateway sees a change within a second.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Create, list and revoke client keys.",
-        subcommands: [Create.self, List.self, Revoke.self]
+        commandName: "keys", abstract: "Create, list, show, update and revoke client keys.",
+        subcommands: [Create.self, List.self, Show.self, Update.self, Revoke.self]
     )
 
-    static func store(_ options: ConfigOption) throws -> SQLiteClientKeyStore {
+    static func store(_ options: ConfigOption) throws -> SQLiteAccessStore {
         let config = try options.load()
-        return try SQLiteClientKeyStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
+        return try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
+    }
+
+    /// A team by id or name, as an option names it.
+    static func teamID(_ idOrName: String, in store: some AccessStore) throws -> String {
+        guard let team = try store.team(idOrName) else { throw ValidationError("no team \(idOrName)") }
+        return team.id
     }
 
     struct Create: ParsableCommand {
@@ -23,18 +29,26 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "Who or what the key is for, as lists and logs show it.")
         var name: String
 
+        @Option(help: "The team (id or name) the key belongs to.")
+        var team: String?
+
         @Option(name: .customLong("expires-in-days"), help: "Days until the key stops working (default: never).")
         var expiresInDays: Double?
 
+        @OptionGroup var limits: LimitOptions
+
         func run() throws {
             if let expiresInDays, expiresInDays <= 0 { throw ValidationError("--expires-in-days must be positive") }
+            let store = try KeysCommand.store(options)
             let key = ClientKey.generate()
             let now = Date()
-            let record = ClientKeyRecord(
+            var record = ClientKeyRecord(
                 id: ClientKeyRecord.newID(), name: name, prefix: key.displayPrefix, digest: key.digest, createdAt: now,
-                expiresAt: expiresInDays.map { now.addingTimeInterval($0 * 86_400) }, revokedAt: nil
+                expiresAt: expiresInDays.map { now.addingTimeInterval($0 * 86_400) }, revokedAt: nil,
+                teamID: try team.map { try KeysCommand.teamID($0, in: store) }
             )
-            try KeysCommand.store(options).insert(record)
+            try limits.change().apply(to: &record)
+            try store.insertKey(record)
             print("id:   \(record.id)")
             print("name: \(record.name)")
             print("key:  \(key.secret)")
@@ -49,18 +63,81 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let now = Date()
-            print("id                    name                  prefix        state    created               expires")
-            for record in try KeysCommand.store(options).all() {
+            let store = try KeysCommand.store(options)
+            let teams = Dictionary(try store.teams().map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+            print("id                    name                  prefix        state    team             created               expires")
+            for record in try store.keys() {
                 let expires = record.expiresAt.map { $0.formatted(.iso8601) } ?? "never"
                 let columns = [
                     record.id.padding(toLength: 21, withPad: " ", startingAt: 0),
                     String(record.name.prefix(21)).padding(toLength: 21, withPad: " ", startingAt: 0),
                     (record.prefix + "…").padding(toLength: 13, withPad: " ", startingAt: 0),
-                    (record.refusal(at: now) ?? "active").padding(toLength: 8, withPad: " ", startingAt: 0),
+                    record.state(at: now).padding(toLength: 8, withPad: " ", startingAt: 0),
+                    String((record.teamID.flatMap { teams[$0] } ?? "-").prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0),
                     record.createdAt.formatted(.iso8601).padding(toLength: 21, withPad: " ", startingAt: 0), expires,
                 ]
                 print(columns.joined(separator: " "))
             }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one key's record, team and limits as JSON (never the key).")
+
+        @OptionGroup var options: ConfigOption
+
+        @Argument(help: "The key's id (key_…).")
+        var id: String
+
+        func run() throws {
+            guard let record = try KeysCommand.store(options).key(id: id) else { throw ValidationError("no key with id \(id)") }
+            try JSONPrinter.print(KeyView(record, now: Date()))
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a key's name, team, expiry, state or limits; a running gateway applies it within a second.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Argument(help: "The key's id (key_…).")
+        var id: String
+
+        @Option(help: "A new name.")
+        var name: String?
+
+        @Option(help: "The team (id or name), or `none`.")
+        var team: String?
+
+        @Option(name: .customLong("expires-in-days"), help: "Days from now until the key stops working, or `never`.")
+        var expiresInDays: String?
+
+        @Flag(inversion: .prefixedEnableDisable, help: "Turn the key off (or on again) without revoking it.")
+        var enabled: Bool?
+
+        @OptionGroup var limits: LimitOptions
+
+        func run() throws {
+            let store = try KeysCommand.store(options)
+            guard var record = try store.key(id: id) else { throw ValidationError("no key with id \(id)") }
+            var change = try limits.change()
+            change.name = name
+            if let team { change.teamID = team == "none" ? .some(nil) : .some(try KeysCommand.teamID(team, in: store)) }
+            if let expiresInDays {
+                if expiresInDays == "never" {
+                    change.expiresAt = .some(nil)
+                } else {
+                    guard let days = Double(expiresInDays), days > 0 else {
+                        throw ValidationError("--expires-in-days takes days > 0 or `never`")
+                    }
+                    change.expiresAt = Date().addingTimeInterval(days * 86_400)
+                }
+            }
+            change.disabled = enabled.map { !$0 }
+            try change.apply(to: &record)
+            try store.updateKey(record)
+            try JSONPrinter.print(KeyView(record, now: Date()))
         }
     }
 
@@ -73,7 +150,7 @@ struct KeysCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            guard try KeysCommand.store(options).revoke(id: id, at: Date()) else { throw ValidationError("no key with id \(id)") }
+            try KeysCommand.store(options).revokeKey(id: id, at: Date())
             print("revoked \(id)")
         }
     }

@@ -8,6 +8,7 @@ public struct OrchestraCommand: AsyncParsableCommand {
         abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self, KeysCommand.self,
+            TeamsCommand.self, AdminKeyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -73,9 +73,23 @@ enum ConfigLoader {
             config.usage = try parseUsage(usage)
         }
         if let auth = try root.table("auth") {
-            try auth.rejectUnknownKeys(allowed: ["enabled", "allow_open"])
+            try auth.rejectUnknownKeys(allowed: [
+                "enabled", "allow_open", "admin_key_file", "metrics_token_file", "budget_time_zone", "max_wait",
+            ])
             config.auth.enabled = try auth.bool("enabled") ?? false
             config.auth.allowOpen = try auth.bool("allow_open") ?? false
+            config.auth.adminKeyFile = try auth.string("admin_key_file")
+            config.auth.metricsTokenFile = try auth.string("metrics_token_file")
+            if let zone = try auth.string("budget_time_zone") {
+                guard let timeZone = TimeZone(identifier: zone) else {
+                    throw ConfigError(path: auth.child("budget_time_zone"), message: "unknown time zone (e.g. UTC, Europe/Paris)")
+                }
+                config.auth.budgetTimeZone = timeZone
+            }
+            if let maxWait = try auth.double("max_wait") {
+                guard maxWait >= 0 else { throw ConfigError(path: auth.child("max_wait"), message: "must be 0 or more seconds") }
+                config.auth.maxWait = maxWait
+            }
         }
         if let telemetry = try root.table("telemetry") {
             try telemetry.rejectUnknownKeys(allowed: ["otlp_endpoint", "service_name", "encoding", "export_interval"])

@@ -1,3 +1,4 @@
+import Foundation
 import Shared
 
 /// The validated configuration the gateway runs with: built-in defaults merged with `config.toml`.
@@ -115,6 +116,14 @@ public struct AuthConfig: Sendable, Equatable {
     public var enabled = false
     /// Lets a gateway without client keys listen on a non-loopback address (a warning at every start).
     public var allowOpen = false
+    /// A file holding the admin key (systemd's `LoadCredential=admin:…` wins when present).
+    public var adminKeyFile: String?
+    /// A file holding the bearer token `/metrics` asks for (`LoadCredential=metrics:…` wins); none: open.
+    public var metricsTokenFile: String?
+    /// Where a budget's day, week and month begin and end.
+    public var budgetTimeZone = TimeZone(identifier: "UTC")!
+    /// Seconds a request may wait for its key's or team's rpm, tpm or parallel slot before a 429.
+    public var maxWait: Double = 10
 
     public init(enabled: Bool = false, allowOpen: Bool = false) {
         self.enabled = enabled

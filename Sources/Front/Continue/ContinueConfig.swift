@@ -19,6 +19,8 @@ struct ContinueConfig {
     /// A Continue secret holding the gateway key (`${{ secrets.NAME }}`); `nil` while gateway keys are off.
     var keyReference: String?
     var entries: [Entry]
+    /// The gateway key itself, written into the file (`orchestra continue-config --key`).
+    var key: String? = nil
 
     static let chatRoles = ["chat", "edit", "apply", "summarize"]
     static let autocompleteMaxTokens = 256
@@ -31,7 +33,7 @@ struct ContinueConfig {
     }
 
     var apiKey: String {
-        keyReference.map { "${{ secrets.\($0) }}" } ?? "dummy-key"
+        key ?? keyReference.map { "${{ secrets.\($0) }}" } ?? "dummy-key"
     }
 
     func render() -> String {

@@ -7,7 +7,7 @@ struct DashboardRoutes: Sendable {
     private let css = ByteBuffer(string: DashboardStyle.css)
     private let js = ByteBuffer(string: DashboardScript.js)
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         let page = Self.response(html, type: "text/html; charset=utf-8")
         let style = Self.response(css, type: "text/css; charset=utf-8")
         let script = Self.response(js, type: "text/javascript; charset=utf-8")

@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// queued by the kernel while the gateway restarts. Hummingbird's `Application` can only bind an
 /// address itself; this runs Hummingbird's own HTTP/1 channel and the same router over NIO's
 /// `bind(_ socket:)`, with the same graceful quiescing on shutdown.
-struct ActivatedHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == BasicRequestContext {
+struct ActivatedHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == GatewayRequestContext {
     let socket: Int32
     let responder: Responder
     let serverName: String
@@ -22,7 +22,7 @@ struct ActivatedHTTPServer<Responder: HTTPResponder>: Service where Responder.Co
         let logger = self.logger
         let serverName = self.serverName
         let http1 = HTTP1Channel(responder: { request, responseWriter, channel in
-            let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+            let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
             var response: Response
             do {
                 response = try await responder.respond(to: request, context: context)

@@ -19,6 +19,7 @@ struct AnswerPath: Sendable {
     let dispatcher: RequestDispatcher
     let counters: RequestCounters
     let recorder: UsageRecorder
+    let gate: AccessGate
 
     /// Counts the request in flight until its answer is written (a stream counts until it ends).
     func counted(_ work: () async throws -> (Response, streamed: Bool)) async throws -> Response {
@@ -31,11 +32,14 @@ struct AnswerPath: Sendable {
     }
 
     func answer(
-        model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, encoding: some ClientEncoding
+        model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, maxTokens: Int?, encoding: some ClientEncoding
     ) async throws -> (Response, streamed: Bool) {
         var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model)
         let dispatched: RequestDispatcher.Dispatched
         do {
+            ledger.admission = try await gate.admit(
+                ledger.caller, AccessGate.Ask(model: model, endpoint: endpoint, bodyBytes: body.readableBytes, maxTokens: maxTokens),
+                requestID: ledger.requestID)
             dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
         } catch let error as GatewayError {
             throw ledger.failed(error)
@@ -44,6 +48,7 @@ struct AnswerPath: Sendable {
         let head = dispatched.head
         var headers = HTTPFields(forwarding: head.headers + dispatched.headers)
         headers[HTTPField.Name("x-request-id")!] = ledger.requestID
+        for header in ledger.admission?.headers ?? [] { headers[HTTPField.Name(header.name)!] = header.value }
         if head.streaming {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"

@@ -91,7 +91,8 @@ struct CatalogRoutes: Sendable {
     /// The `id` is everything after `/v1/models/`: model ids contain slashes.
     func model(_ request: Request, context: some RequestContext) throws -> Response {
         let id = String(request.uri.path.dropFirst("/v1/models/".count))
-        guard let modelID = ModelID(id), let entry = entries().first(where: { $0.id == id }), entry.available else {
+        guard let modelID = ModelID(id), Caller.current.mayUse(id), let entry = entries().first(where: { $0.id == id }), entry.available
+        else {
             throw GatewayError.modelNotFound("The model '\(id)' does not exist or its provider cannot answer now.")
         }
         return try StatusRoutes.json(
@@ -113,8 +114,11 @@ struct CatalogRoutes: Sendable {
         }
         let host = request.head.authority ?? "127.0.0.1:\(supervisor.config.server.port)"
         var entries: [ContinueConfig.Entry] = []
+        let caller = Caller.current
         for slot in supervisor.orderedSlots where slot.availability.usable {
-            entries += slot.config.models.map { ContinueConfig.Entry(provider: slot.config, model: $0) }
+            entries += slot.config.models.filter { caller.mayUse("\(slot.config.name)/\($0.id)") }.map {
+                ContinueConfig.Entry(provider: slot.config, model: $0)
+            }
         }
         let yaml = ContinueConfig(baseURL: "http://\(host)", keyReference: keyRef, entries: entries).render()
         return Response(

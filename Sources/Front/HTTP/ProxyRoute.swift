@@ -16,6 +16,8 @@ struct ProxyRoute: Sendable {
     struct Envelope: Decodable {
         var model: String?
         var stream: Bool?
+        var max_tokens: Int?
+        var max_completion_tokens: Int?
     }
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -26,7 +28,9 @@ struct ProxyRoute: Sendable {
                 throw GatewayError.invalidRequest("You must provide a model parameter.", code: .missingModel, param: "model")
             }
             let stream = endpoint == .embeddings ? false : envelope.stream ?? false
-            return try await path.answer(model: model, endpoint: endpoint, stream: stream, body: body, encoding: OpenAIClientEncoding())
+            return try await path.answer(
+                model: model, endpoint: endpoint, stream: stream, body: body,
+                maxTokens: envelope.max_completion_tokens ?? envelope.max_tokens, encoding: OpenAIClientEncoding())
         }
     }
 

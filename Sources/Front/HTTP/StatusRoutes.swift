@@ -31,10 +31,11 @@ struct StatusRoutes: Sendable {
     /// Models of providers that can answer now: worker ready and key present.
     func models(_ request: Request, context: some RequestContext) throws -> Response {
         var data: [ModelList.Model] = []
+        let caller = Caller.current
         let created = Int(Date().timeIntervalSince1970)
         for slot in supervisor.orderedSlots {
             guard slot.availability.usable else { continue }
-            for model in slot.config.models {
+            for model in slot.config.models where caller.mayUse("\(slot.config.name)/\(model.id)") {
                 data.append(.init(id: "\(slot.config.name)/\(model.id)", created: created, owned_by: slot.config.name))
             }
         }

@@ -1,14 +1,18 @@
 import Foundation
 import GRDB
 
-/// The gateway's embedded SQLite database (WAL): usage records and client keys, one file, one set of
+/// The gateway's embedded SQLite database (WAL): usage records, client keys, teams and budgets, one file, one set of
 /// versioned migrations that every store opening it applies.
 enum GatewayDatabase {
     static func open(path: String) throws -> DatabasePool {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true
         )
-        let pool = try DatabasePool(path: path)
+        var configuration = Configuration()
+        // The gateway, its recorder and the CLI write to one file: a writer waits for another's short
+        // transaction instead of failing with SQLITE_BUSY.
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
         return pool
     }
@@ -63,6 +67,46 @@ enum GatewayDatabase {
                         created_at REAL NOT NULL, expires_at REAL, revoked_at REAL, version INTEGER NOT NULL);
                     CREATE INDEX client_keys_version ON client_keys(version);
                     """)
+        }
+        migrator.registerMigration("v3-teams-budgets") { db in
+            // Teams, key limits and state, one version counter for keys and teams, budget spend per
+            // period and open reservations; usage records and rollups carry the team.
+            try db.execute(
+                sql: """
+                    ALTER TABLE client_keys ADD COLUMN team_id TEXT;
+                    ALTER TABLE client_keys ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE client_keys ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE client_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+                    CREATE TABLE teams (
+                        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at REAL NOT NULL, limits TEXT NOT NULL,
+                        disabled INTEGER NOT NULL, metadata TEXT NOT NULL);
+                    CREATE TABLE access_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+                    INSERT INTO access_version VALUES (1, (SELECT COALESCE(MAX(version), 0) FROM client_keys));
+                    CREATE TABLE budget_spend (
+                        subject TEXT NOT NULL, period_start REAL NOT NULL, spent_usd REAL NOT NULL, PRIMARY KEY (subject, period_start));
+                    CREATE TABLE budget_reservations (
+                        request_id TEXT NOT NULL, subject TEXT NOT NULL, period_start REAL NOT NULL, amount_usd REAL NOT NULL,
+                        created_at REAL NOT NULL, PRIMARY KEY (request_id, subject));
+                    CREATE INDEX budget_reservations_subject ON budget_reservations(subject, period_start);
+                    ALTER TABLE requests ADD COLUMN team TEXT;
+                    """)
+            for table in ["usage_hourly", "usage_daily"] {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table)_new (
+                            bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, client TEXT NOT NULL,
+                            team TEXT NOT NULL DEFAULT '', requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+                            prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
+                            cached_tokens INTEGER NOT NULL, estimated INTEGER NOT NULL, cost REAL NOT NULL, unpriced INTEGER NOT NULL,
+                            reference_cost REAL NOT NULL, latency_sum REAL NOT NULL, PRIMARY KEY (bucket, provider, model, client, team));
+                        INSERT INTO \(table)_new (bucket, provider, model, client, requests, errors, prompt_tokens, completion_tokens,
+                            reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
+                            SELECT bucket, provider, model, client, requests, errors, prompt_tokens, completion_tokens,
+                            reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum FROM \(table);
+                        DROP TABLE \(table);
+                        ALTER TABLE \(table)_new RENAME TO \(table);
+                        """)
+            }
         }
         return migrator
     }

@@ -12,8 +12,10 @@ struct RequestLedger: Sendable {
     var provider: String
     var model: String
     var attempts = 1
-    /// The caller's key id (`anonymous` with keys off), read when the request arrives.
-    let client = CallerIdentity.client
+    /// Who asked, read when the request arrives.
+    let caller = Caller.current
+    /// The caller's budget reservation and rate slot, settled when the request ends.
+    var admission: Admission?
 
     init(recorder: UsageRecorder, endpoint: Endpoint, model: String) {
         self.recorder = recorder
@@ -34,11 +36,11 @@ struct RequestLedger: Sendable {
     }
 
     func finish(status: Int, usage: UsageReport?) {
-        recorder.record(
-            requestID: requestID, client: client, route: route, provider: provider, model: model, endpoint: endpoint, status: status,
-            usage: usage,
-            started: started, firstByte: firstByte, attempts: attempts
+        let cost = recorder.record(
+            requestID: requestID, client: caller.client, team: caller.team?.id, route: route, provider: provider, model: model,
+            endpoint: endpoint, status: status, usage: usage, started: started, firstByte: firstByte, attempts: attempts
         )
+        admission?.settle(costUSD: cost, tokens: usage.map { $0.promptTokens + $0.completionTokens })
     }
 
     /// The error the client gets, with the request id it can quote.

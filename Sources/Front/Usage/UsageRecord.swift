@@ -5,6 +5,8 @@ struct UsageRecord: Sendable {
     var time: Double
     var requestID: String
     var client: String
+    /// The caller's team id, if its key belongs to one.
+    var team: String?
     var route: String?
     var provider: String
     var model: String
@@ -35,6 +37,9 @@ struct Pricing: Sendable {
         }
         self.models = models
     }
+
+    /// The catalog's (or config's) entry for a gateway model id, `provider/model`.
+    func info(_ gatewayModel: String) -> ModelInfo? { models[gatewayModel] }
 
     /// `nil` when the model's input or output price is unknown.
     func cost(provider: String, model: String, usage: UsageReport) -> Double? {

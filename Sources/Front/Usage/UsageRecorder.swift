@@ -11,7 +11,7 @@ import Synchronization
 final class UsageRecorder: Service, Sendable {
     private let buffer = Mutex<[UsageRecord]>([])
     let store: UsageStore?
-    private let pricing: Pricing
+    let pricing: Pricing
     let metrics: GatewayMetrics
     let stats = ProviderStats()
     private let logger: Logger
@@ -34,16 +34,18 @@ final class UsageRecorder: Service, Sendable {
         }
     }
 
-    /// Accounts one request (any task; returns at once).
+    /// Accounts one request (any task; returns at once) and returns its cost (`nil`: no price).
+    @discardableResult
     func record(
-        requestID: String, client: String, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int,
+        requestID: String, client: String, team: String?, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int,
         usage: UsageReport?, started: Double, firstByte: Double?, attempts: Int
-    ) {
+    ) -> Double? {
         let now = MonotonicClock.seconds()
         let usage = usage ?? UsageReport(promptTokens: 0, completionTokens: 0)
         let cost = status < 400 ? pricing.cost(provider: provider, model: model, usage: usage) : 0
         let record = UsageRecord(
-            time: Date().timeIntervalSince1970, requestID: requestID, client: client, route: route, provider: provider, model: model,
+            time: Date().timeIntervalSince1970, requestID: requestID, client: client, team: team, route: route, provider: provider,
+            model: model,
             endpoint: Self.name(endpoint), status: status, usage: usage, cost: cost,
             // Savings are only claimed where the real cost is known.
             referenceCost: status < 400 && cost != nil ? pricing.referenceCost(usage: usage) : nil,
@@ -62,6 +64,7 @@ final class UsageRecorder: Service, Sendable {
                 "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
             ])
         buffer.withLock { $0.append(record) }
+        return cost
     }
 
     func run() async throws {

@@ -59,7 +59,7 @@ enum UsageQuery {
     static func grouping(_ text: String?) throws(GatewayError) -> UsageStore.Grouping {
         guard let text else { return .provider }
         guard let grouping = UsageStore.Grouping(rawValue: text) else {
-            throw .invalidRequest("group_by must be provider, model, key or day.", code: .invalidValue, param: "group_by")
+            throw .invalidRequest("group_by must be provider, model, key, team or day.", code: .invalidValue, param: "group_by")
         }
         return grouping
     }
@@ -73,7 +73,12 @@ enum UsageQuery {
     }
 
     private static func parse(_ text: String, param: String) throws(GatewayError) -> Double {
-        if let seconds = Double(text) { return seconds }
+        if let seconds = Double(text) {
+            guard seconds.isFinite, abs(seconds) < 1e11 else {
+                throw .invalidRequest("'\(param)' is out of range.", code: .invalidValue, param: param)
+            }
+            return seconds
+        }
         if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
         if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day.timeIntervalSince1970 }
         throw .invalidRequest(

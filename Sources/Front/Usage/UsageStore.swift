@@ -45,6 +45,7 @@ final class UsageStore: Sendable {
         var provider: String
         var model: String
         var client: String
+        var team: String
     }
 
     /// Writes a batch of records and folds them into the totals, in one transaction.
@@ -56,7 +57,7 @@ final class UsageStore: Sendable {
             for record in records {
                 let key = RollupKey(
                     bucket: Int((record.time / width).rounded(.down) * width), provider: record.provider, model: record.model,
-                    client: record.client)
+                    client: record.client, team: record.team ?? "")
                 totals[key, default: Totals()].add(record)
             }
             rollups.append((table, totals))
@@ -64,15 +65,15 @@ final class UsageStore: Sendable {
         try pool.write { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO requests (time, request_id, client, route, provider, model, endpoint, status, prompt_tokens,
+                    INSERT INTO requests (time, request_id, client, team, route, provider, model, endpoint, status, prompt_tokens,
                         completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
                         attempts, fallback)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for record in records {
                 let usage = record.usage
                 try statement.execute(arguments: [
-                    record.time, record.requestID, record.client, record.route, record.provider, record.model, record.endpoint,
+                    record.time, record.requestID, record.client, record.team, record.route, record.provider, record.model, record.endpoint,
                     record.status, usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
                     usage.estimated, record.cost, record.referenceCost, record.latency, record.timeToFirstByte,
                     record.attempts, record.fallback,
@@ -82,8 +83,10 @@ final class UsageStore: Sendable {
                 for (key, sum) in totals {
                     try db.execute(
                         sql: """
-                            INSERT INTO \(table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (bucket, provider, model, client) DO UPDATE SET
+                            INSERT INTO \(table) (bucket, provider, model, client, team, requests, errors, prompt_tokens,
+                                completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (bucket, provider, model, client, team) DO UPDATE SET
                                 requests = requests + excluded.requests, errors = errors + excluded.errors,
                                 prompt_tokens = prompt_tokens + excluded.prompt_tokens,
                                 completion_tokens = completion_tokens + excluded.completion_tokens,
@@ -93,7 +96,7 @@ final class UsageStore: Sendable {
                                 reference_cost = reference_cost + excluded.reference_cost, latency_sum = latency_sum + excluded.latency_sum
                             """,
                         arguments: [
-                            key.bucket, key.provider, key.model, key.client, sum.requests, sum.errors, sum.prompt, sum.completion,
+                            key.bucket, key.provider, key.model, key.client, key.team, sum.requests, sum.errors, sum.prompt, sum.completion,
                             sum.reasoning, sum.cached, sum.estimated, sum.cost, sum.unpriced, sum.referenceCost, sum.latency,
                         ]
                     )
@@ -114,7 +117,7 @@ final class UsageStore: Sendable {
     }
 
     enum Grouping: String, CaseIterable, Sendable {
-        case provider, model, key, day
+        case provider, model, key, team, day
     }
 
     struct Row: Codable, Sendable {
@@ -141,6 +144,7 @@ final class UsageStore: Sendable {
         case .provider: key = "provider"
         case .model: key = "provider || '/' || model"
         case .key: key = "client"
+        case .team: key = "CASE team WHEN '' THEN '(no team)' ELSE team END"
         case .day: key = "strftime('%Y-%m-%d', bucket - bucket % 86400, 'unixepoch')"
         }
         return try pool.read { db in

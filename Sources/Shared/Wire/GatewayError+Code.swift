@@ -12,6 +12,8 @@ extension GatewayError {
             case missingKey
             /// The client's own gateway key is missing, unknown, revoked or expired.
             case invalidAPIKey
+            /// The caller is known but may not do this; the string is the `code`.
+            case permissionDenied(String)
             case requestTooLarge
             case providerUnavailable
             case noRouteMember
@@ -65,6 +67,12 @@ extension GatewayError {
         public static let notFound = Code(.notFound)
         public static let missingKey = Code(.missingKey)
         public static let invalidAPIKey = Code(.invalidAPIKey)
+        /// The caller's key or team may not use the model it named.
+        public static let modelNotAllowed = Code(.permissionDenied("model_not_allowed"))
+        /// A budget is in force and the model has no price (unknown is not free).
+        public static let unpricedModel = Code(.permissionDenied("unpriced_model"))
+        /// An admin surface asked for by a caller without the admin key.
+        public static let adminRequired = Code(.permissionDenied("admin_required"))
         public static let requestTooLarge = Code(.requestTooLarge)
         public static let providerUnavailable = Code(.providerUnavailable)
         public static let noRouteMember = Code(.noRouteMember)
@@ -96,6 +104,7 @@ extension GatewayError {
             case .invalidRequest: return 400
             case .modelNotFound, .notFound: return 404
             case .missingKey, .invalidAPIKey: return 401
+            case .permissionDenied: return 403
             case .requestTooLarge: return 413
             case .providerUnavailable, .noRouteMember, .usageUnavailable, .upstreamOverloaded: return 503
             case .rateLimited, .upstreamRateLimited: return 429
@@ -111,6 +120,7 @@ extension GatewayError {
             switch base {
             case .invalidRequest, .modelNotFound, .notFound, .requestTooLarge, .invalidAPIKey: return "invalid_request_error"
             case .missingKey: return "authentication_error"
+            case .permissionDenied: return "permission_error"
             case .rateLimited, .quotaExhausted, .upstreamRateLimited: return "rate_limit_error"
             case .providerUnavailable, .noRouteMember, .usageUnavailable, .internalError: return "server_error"
             case .upstreamOverloaded: return "overloaded_error"
@@ -129,6 +139,7 @@ extension GatewayError {
             case .notFound: return "not_found"
             case .missingKey: return "missing_api_key"
             case .invalidAPIKey: return "invalid_api_key"
+            case .permissionDenied(let detail): return detail
             case .requestTooLarge: return "request_too_large"
             case .providerUnavailable: return "provider_unavailable"
             case .noRouteMember: return "no_route_member"
@@ -161,7 +172,8 @@ extension GatewayError {
                 .upstreamInvalid, .malformedFunctionCall:
                 return true
             case .upstream(let status, _, _): return [429, 500, 502, 503, 504].contains(status) && !isQuotaExhausted
-            case .invalidRequest, .modelNotFound, .notFound, .missingKey, .invalidAPIKey, .requestTooLarge, .noRouteMember,
+            case .invalidRequest, .modelNotFound, .notFound, .missingKey, .invalidAPIKey, .permissionDenied, .requestTooLarge,
+                .noRouteMember,
                 .usageUnavailable,
                 .rateLimited, .quotaExhausted, .upstreamTimeout, .workerLost, .http, .internalError:
                 return false
@@ -205,6 +217,7 @@ extension GatewayError.Code {
         var tag: UInt8
         switch base {
         case .invalidRequest: tag = 1
+        case .permissionDenied: tag = 23
         case .quotaExhausted: tag = 10
         case .upstream: tag = 19
         case .http: tag = 20
@@ -217,6 +230,7 @@ extension GatewayError.Code {
         switch wire.tag {
         case 1: self = .invalidRequest(wire.name ?? "invalid_request")
         case 10: self.init(.quotaExhausted(status: wire.status))
+        case 23: self.init(.permissionDenied(wire.name ?? "permission_denied"))
         case 19: self = .upstream(status: wire.status, type: wire.type, code: wire.name)
         case 20: self.init(.http(status: wire.status))
         default:

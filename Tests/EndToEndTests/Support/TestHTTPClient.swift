@@ -32,6 +32,13 @@ enum TestHTTPClient {
         await perform(url: url, method: "POST", body: body, headers: headers, abortAfterBytes: nil)
     }
 
+    /// Any method with an optional JSON body (PATCH and DELETE for the admin API).
+    static func send(_ method: String, _ url: String, json: String? = nil, headers: [String] = []) async -> Response {
+        await perform(
+            url: url, method: method, body: json.map { Data($0.utf8) },
+            headers: (json == nil ? [] : ["Content-Type: application/json"]) + headers, abortAfterBytes: nil)
+    }
+
     static func get(_ url: String, headers: [String] = []) async -> Response {
         await perform(url: url, method: "GET", body: nil, headers: headers, abortAfterBytes: nil)
     }
@@ -103,6 +110,7 @@ enum TestHTTPClient {
         }
         _ = orchestra_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         if method == "GET" { _ = orchestra_curl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+        if method != "GET" && method != "POST" { _ = orchestra_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method) }
         transfer.start = Date()
         let traceDirectory = ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"]
         let tracePath = traceDirectory.map { "\($0)/trace-\(UUID().uuidString).txt" }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Where client keys and teams live. One small protocol, so the embedded SQLite database and a shared
+/// database for several instances serve the same features.
+protocol AccessStore: Sendable {
+    func keys() throws -> [ClientKeyRecord]
+    func teams() throws -> [TeamRecord]
+    func insertKey(_ record: ClientKeyRecord) throws(AccessStoreError)
+    /// Replaces the key's name, team, limits, expiry, state and metadata (never its digest).
+    func updateKey(_ record: ClientKeyRecord) throws(AccessStoreError)
+    /// Marks the key revoked at `time` (a revoked key stays revoked).
+    func revokeKey(id: String, at time: Date) throws(AccessStoreError)
+    func insertTeam(_ team: TeamRecord) throws(AccessStoreError)
+    func updateTeam(_ team: TeamRecord) throws(AccessStoreError)
+    /// Deletes a team no key belongs to.
+    func deleteTeam(id: String) throws(AccessStoreError)
+    /// Rises with every change made by anyone: a cache reloads when it moves.
+    func version() throws -> Int64
+}
+
+/// Why a change to keys or teams was refused.
+enum AccessStoreError: Error, Equatable, CustomStringConvertible {
+    case keyNotFound(String)
+    case teamNotFound(String)
+    case duplicateTeamName(String)
+    case teamHasKeys(String, count: Int)
+    case invalid(String)
+    case storage(String)
+
+    var description: String {
+        switch self {
+        case .keyNotFound(let id): return "no key with id \(id)"
+        case .teamNotFound(let id): return "no team \(id)"
+        case .duplicateTeamName(let name): return "a team named \(name) already exists"
+        case .teamHasKeys(let id, let count): return "team \(id) still has \(count) key(s): move or revoke them first"
+        case .invalid(let problem): return problem
+        case .storage(let detail): return "the database refused the change: \(detail)"
+        }
+    }
+}
+
+extension AccessStore {
+    /// A team by id or by name (what people type).
+    func team(_ idOrName: String) throws -> TeamRecord? {
+        try teams().first { $0.id == idOrName || $0.name == idOrName }
+    }
+
+    func key(id: String) throws -> ClientKeyRecord? {
+        try keys().first { $0.id == id }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Shared
+
+/// Decides whether a caller's request may go, before anything is sent: the model must be on every
+/// allow-list in force, the worst-case cost must fit every budget (and is reserved), and the key's and
+/// team's rpm, tpm and parallel limits must have room (waiting up to `max_wait`). Callers without
+/// limits (no keys, the admin key, keys without limits) pass without a lookup.
+struct AccessGate: Sendable {
+    let config: GatewayConfig
+    let pricing: Pricing
+    let ledger: (any BudgetLedger)?
+    let limiter: CallerLimiter
+    let logger: Logger
+    /// The wall clock, for budget periods (injected by tests).
+    var now: @Sendable () -> Date = { Date() }
+
+    /// What the gate reads of a request.
+    struct Ask: Sendable {
+        var model: String
+        var endpoint: Endpoint
+        var bodyBytes: Int
+        var maxTokens: Int?
+    }
+
+    func admit(_ caller: Caller, _ ask: Ask, requestID: String) async throws(GatewayError) -> Admission? {
+        let scopes = caller.scopes
+        guard !scopes.isEmpty else { return nil }
+        guard caller.mayUse(ask.model) else {
+            throw GatewayError(
+                .modelNotAllowed, message: "Your key may not use the model '\(ask.model)'. GET /v1/models lists the models it may use.",
+                param: "model")
+        }
+        let reserved = try await reserveBudget(scopes, ask, requestID: requestID)
+        let ticket: CallerWindows.Ticket?
+        do {
+            ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256))
+        } catch {
+            if reserved { try? await ledger?.settle(requestID: requestID, costUSD: 0) }
+            throw error
+        }
+        guard reserved || ticket != nil else { return nil }
+        return Admission(
+            requestID: requestID, headers: Self.rateHeaders(limiter.standing(scopes)), ledger: reserved ? ledger : nil, limiter: limiter,
+            ticket: ticket, logger: logger)
+    }
+
+    /// Reserves the worst-case cost against every budget in force; `false` when none is.
+    private func reserveBudget(_ scopes: [Caller.Scope], _ ask: Ask, requestID: String) async throws(GatewayError) -> Bool {
+        let budgeted = scopes.filter { $0.limits.budgetUSD != nil }
+        guard !budgeted.isEmpty else { return false }
+        guard let ledger else {
+            throw GatewayError(.usageUnavailable, message: "Budgets cannot be checked: the gateway's database could not be opened.")
+        }
+        var worst = 0.0
+        for candidate in candidates(ask.model) {
+            if let info = pricing.info(candidate),
+                let cost = WorstCaseCost.usd(bodyBytes: ask.bodyBytes, maxTokens: ask.maxTokens, model: info, endpoint: ask.endpoint)
+            {
+                worst = max(worst, cost)
+            } else if !budgeted.allSatisfy(\.limits.allowUnpriced) {
+                throw GatewayError(
+                    .unpricedModel,
+                    message:
+                        "'\(candidate)' has no known price, and your key has a budget: unknown is not free. Set prices for it in the config, or allow_unpriced on the key.",
+                    param: "model")
+            }
+        }
+        let time = now()
+        let claims = budgeted.map { scope in
+            BudgetClaim(
+                subject: scope.subject,
+                periodStart: scope.limits.period.bounds(containing: time, in: config.auth.budgetTimeZone).start.timeIntervalSince1970,
+                limitUSD: scope.limits.budgetUSD ?? 0)
+        }
+        let verdict: BudgetVerdict
+        do {
+            verdict = try await ledger.reserve(requestID: requestID, claims: claims, amountUSD: worst, at: time)
+        } catch {
+            logger.error("budget reservation failed: \(error)")
+            throw GatewayError(.usageUnavailable, message: "The budget could not be checked (database error); nothing was sent.")
+        }
+        guard case .refused(let claim, let standing) = verdict else { return true }
+        let scope = budgeted.first { $0.subject == claim.subject }!
+        let reset = scope.limits.period.bounds(containing: time, in: config.auth.budgetTimeZone).end
+        let owner = claim.subject.hasPrefix("team:") ? "your team's" : "your key's"
+        var message = String(
+            format: "You exceeded %@ budget: $%.4f of $%.2f spent or reserved, and this request may cost up to $%.4f.", owner,
+            standing.spentUSD + standing.reservedUSD, claim.limitUSD, worst)
+        var headers = [HTTPHeader(name: "x-should-retry", value: "false")]
+        if let reset {
+            let stamp = reset.formatted(.iso8601)
+            message += " The \(scope.limits.period.rawValue) budget resets at \(stamp)."
+            headers.append(HTTPHeader(name: "x-orchestra-budget-reset", value: stamp))
+        }
+        throw GatewayError(.quotaExhausted, message: message, headers: headers)
+    }
+
+    /// The gateway models a name may be served by: a route's members, or the model itself.
+    private func candidates(_ model: String) -> [String] {
+        if model.hasPrefix("route/"), let route = config.routes[String(model.dropFirst(6))] { return route.models }
+        if ModelID(model).map({ config.provider(named: $0.provider) == nil }) ?? true, let route = config.routes[model] {
+            return route.models
+        }
+        return [model]
+    }
+
+    /// OpenAI's `x-ratelimit-*` headers for the caller's tightest per-minute window.
+    static func rateHeaders(_ standing: CallerWindows.Standing?) -> [HTTPHeader] {
+        guard let standing else { return [] }
+        let reset = "\(Int(standing.resetIn.rounded(.up)))s"
+        var headers: [HTTPHeader] = []
+        if let limit = standing.requestLimit, let left = standing.requestsLeft {
+            headers += [
+                HTTPHeader(name: "x-ratelimit-limit-requests", value: String(limit)),
+                HTTPHeader(name: "x-ratelimit-remaining-requests", value: String(left)),
+                HTTPHeader(name: "x-ratelimit-reset-requests", value: reset),
+            ]
+        }
+        if let limit = standing.tokenLimit, let left = standing.tokensLeft {
+            headers += [
+                HTTPHeader(name: "x-ratelimit-limit-tokens", value: String(limit)),
+                HTTPHeader(name: "x-ratelimit-remaining-tokens", value: String(left)),
+                HTTPHeader(name: "x-ratelimit-reset-tokens", value: reset),
+            ]
+        }
+        return headers
+    }
+}

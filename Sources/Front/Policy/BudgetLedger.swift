@@ -1,0 +1,35 @@
+import Foundation
+
+/// One budget a request counts against: a key's or a team's, in the period the request started in.
+struct BudgetClaim: Sendable, Equatable {
+    /// `key:<id>` or `team:<id>`.
+    var subject: String
+    var periodStart: Double
+    var limitUSD: Double
+}
+
+/// Where budget spend and open reservations live. A reservation is taken for every claim of a request
+/// in one transaction, or for none; settling it adds the real cost to each claim's spend and drops the
+/// reservation in one transaction. So concurrent requests never push spend over a budget, and a
+/// reservation left by a killed gateway is released at the next start.
+protocol BudgetLedger: Sendable {
+    /// Reserves `amountUSD` for `requestID` against every claim, or refuses naming the first claim
+    /// without room for it.
+    func reserve(requestID: String, claims: [BudgetClaim], amountUSD: Double, at time: Date) async throws -> BudgetVerdict
+    /// Turns the request's reservations into spend of `costUSD`.
+    func settle(requestID: String, costUSD: Double) async throws
+    /// Drops every reservation (at start: their requests died with the last process); returns how many.
+    func releaseAbandoned() throws -> Int
+    /// Spent and reserved in a subject's period.
+    func standing(subject: String, periodStart: Double) throws -> BudgetStanding
+}
+
+struct BudgetStanding: Sendable, Equatable {
+    var spentUSD: Double
+    var reservedUSD: Double
+}
+
+enum BudgetVerdict: Sendable, Equatable {
+    case reserved
+    case refused(BudgetClaim, BudgetStanding)
+}

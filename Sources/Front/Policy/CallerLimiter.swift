@@ -1,0 +1,76 @@
+import Foundation
+import Shared
+import Synchronization
+
+/// Runs `CallerWindows` for the whole front: admits a request into its key's and team's windows, or
+/// waits for room up to `maxWait` (until the window's oldest request leaves it, or until one of the
+/// caller's requests finishes), then refuses with 429 and `retry-after`.
+final class CallerLimiter: Sendable {
+    private struct State {
+        var windows = CallerWindows()
+        /// Requests waiting for a parallel slot, woken when any request finishes.
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    let maxWait: Double
+
+    init(maxWait: Double) {
+        self.maxWait = maxWait
+    }
+
+    func acquire(_ scopes: [Caller.Scope], tokens: Int) async throws(GatewayError) -> CallerWindows.Ticket? {
+        guard scopes.contains(where: { !$0.limits.rateLimits.isEmpty }) else { return nil }
+        let deadline = MonotonicClock.seconds() + maxWait
+        while true {
+            let now = MonotonicClock.seconds()
+            let blocked: Double
+            switch state.withLock({ $0.windows.admit(scopes, tokens: tokens, now: now) }) {
+            case .success(let ticket): return ticket
+            case .failure(let refusal): blocked = refusal.until
+            }
+            // A window that frees too late refuses at once; a parallel slot is waited for until the deadline.
+            if now >= deadline || (blocked.isFinite && blocked > deadline) || Task.isCancelled {
+                let retryAfter = blocked.isFinite ? max(1, Int((blocked - now).rounded(.up))) : 1
+                throw GatewayError(
+                    .rateLimited,
+                    message: "Your key's or team's rate limit (rpm, tpm or max_parallel) is reached; try again in \(retryAfter) s.",
+                    headers: [HTTPHeader(name: "retry-after", value: String(retryAfter))])
+            }
+            await waitForRoom(until: min(blocked, deadline))
+        }
+    }
+
+    func finish(_ ticket: CallerWindows.Ticket, tokens: Int?) {
+        let woken = state.withLock { state in
+            state.windows.finish(ticket, tokens: tokens)
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    func standing(_ scopes: [Caller.Scope]) -> CallerWindows.Standing? {
+        let now = MonotonicClock.seconds()
+        return state.withLock { $0.windows.standing(scopes, now: now) }
+    }
+
+    /// Returns when a request finishes or at `until`, whichever comes first.
+    private func waitForRoom(until: Double) async {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        let delay = max(0, until - MonotonicClock.seconds())
+        var timer: Task<Void, Never>?
+        await withCheckedContinuation { continuation in
+            state.withLock { $0.waiters[id] = continuation }
+            timer = Task {
+                try? await Task.sleep(for: .seconds(delay))
+                self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            }
+        }
+        timer?.cancel()
+    }
+}
