@@ -1,12 +1,12 @@
 import json
-nullable_int = {"type": "integer", "minimum": 1, "nullable": True}
+nullable_int = {"type": "integer", "minimum": 1, "maximum": 1000000000, "nullable": True}
 limits = {
   "type": "object", "additionalProperties": False,
   "description": "Every field is optional; a key in a team is held to both its own limits and the team's.",
   "properties": {
     "models": {"type": "array", "items": {"type": "string", "minLength": 1}, "nullable": True,
                "description": "Model ids, globs (mistral/*) and route names; null allows every model."},
-    "budget_usd": {"type": "number", "minimum": 0, "nullable": True, "description": "US dollars per period; null is no budget."},
+    "budget_usd": {"type": "number", "minimum": 0, "maximum": 1000000000000, "nullable": True, "description": "US dollars per period; null is no budget."},
     "period": {"type": "string", "enum": ["day", "week", "month", "total"]},
     "allow_unpriced": {"type": "boolean"},
     "rpm": nullable_int, "tpm": nullable_int, "max_parallel": nullable_int,
@@ -76,6 +76,7 @@ def ok(schema, desc="OK", status="200"):
 def ref(n): return {"$ref": "#/components/schemas/" + n}
 def listof(n): return {"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": ref(n)}}}
 def body(n): return {"required": True, "content": {"application/json": {"schema": ref(n)}}}
+when = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
 idparam = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
 def with404(r): r = dict(r); r["404"] = err("No such key or team."); return r
 def with409(r): r = dict(r); r["409"] = err("A conflict: a team name taken, or a team that still has keys."); return r
@@ -89,15 +90,18 @@ doc = {
     "/admin/v1/keys": {
       "get": {"operationId": "listKeys", "summary": "Every key (never the key itself).", "responses": ok(listof("Key"))},
       "post": {"operationId": "createKey", "summary": "Create a key; the answer carries it once.", "requestBody": body("KeyCreate"),
-               "responses": ok(ref("Key"), "Created; `key` holds the secret, shown this once.", "201")},
+               "responses": with404(ok(ref("Key"), "Created; `key` holds the secret, shown this once.", "201"))},
     },
     "/admin/v1/keys/{id}": {
       "parameters": idparam,
       "get": {"operationId": "getKey", "summary": "One key.", "responses": with404(ok(ref("Key")))},
       "patch": {"operationId": "updateKey", "summary": "Change fields given; null clears an optional one.", "requestBody": body("KeyUpdate"),
                 "responses": with404(ok(ref("Key")))},
-      "delete": {"operationId": "revokeKey", "summary": "Revoke the key (refused everywhere within a second).",
-                 "responses": with404(ok(ref("Key")))},
+    },
+    "/admin/v1/keys/{id}/revoke": {
+      "parameters": idparam,
+      "post": {"operationId": "revokeKey", "summary": "Revoke the key: refused everywhere within a second; its record stays for the usage it made.",
+               "responses": with404(ok(ref("Key")))},
     },
     "/admin/v1/teams": {
       "get": {"operationId": "listTeams", "summary": "Every team.", "responses": ok(listof("Team"))},
@@ -116,8 +120,8 @@ doc = {
       "get": {"operationId": "usage", "summary": "Usage totals from the hourly rollups.",
               "parameters": [
                 {"name": "group_by", "in": "query", "schema": {"type": "string", "enum": ["provider", "model", "key", "team", "day"]}},
-                {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM-DD, ISO 8601 time or Unix seconds."},
-                {"name": "to", "in": "query", "schema": {"type": "string"}}],
+                {"name": "from", "in": "query", "schema": when, "description": "A date (midnight UTC) or an RFC 3339 time; default: 7 days before `to`."},
+                {"name": "to", "in": "query", "schema": when, "description": "A date or an RFC 3339 time; default: now."}],
               "responses": dict(ok(ref("Usage")), **{"503": err("Usage records are off.")})},
     },
   },

@@ -14,8 +14,9 @@ swift build --build-tests
 swift test --skip-build --no-parallel
 
 venv=.build/venv
-if [ ! -x "$venv/bin/pytest" ]; then
+if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/schemathesis" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client websocket-client pytest
+    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client websocket-client pytest \
+        schemathesis
 fi
 ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python

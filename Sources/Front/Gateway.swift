@@ -41,6 +41,7 @@ struct Gateway {
             router.add(
                 middleware: AdminAuthMiddleware(
                     admin: access.admin, metricsToken: access.metricsToken, onRefusal: metrics.authenticationFailed))
+            router.add(middleware: AdminMethodMiddleware())
         }
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),

@@ -197,3 +197,21 @@ final class ManualClock: @unchecked Sendable {
         set { lock.withLock { time = newValue } }
     }
 }
+
+@Suite("RFC 3339 times, as the admin API's document allows them")
+struct RFC3339Tests {
+    @Test("dates, times with any offset and fraction, a leap second; nothing else")
+    func parse() {
+        #expect(RFC3339.date("2026-12-01")?.timeIntervalSince1970 == 1_796_083_200)
+        let ten = RFC3339.date("2026-12-01T10:00:00Z")?.timeIntervalSince1970 ?? 0
+        #expect(ten == 1_796_119_200, "\(ten - 1_796_119_200)")
+        #expect(RFC3339.date("2026-12-01T10:00:00.5+01:30")?.timeIntervalSince1970 == 1_796_083_200 + 36_000 - 5_400 + 0.5)
+        #expect(RFC3339.date("5840-03-24T02:20:20-18:28") != nil)
+        #expect(RFC3339.date("0000-01-01T00:00:00Z")?.timeIntervalSince1970 == -62_167_219_200)
+        #expect(RFC3339.date("2024-02-29") != nil && RFC3339.date("2023-02-29") == nil)
+        #expect(RFC3339.date("2016-12-31T23:59:60Z")?.timeIntervalSince1970 == RFC3339.date("2017-01-01T00:00:00Z")?.timeIntervalSince1970)
+        for bad in ["", "2026-13-01", "2026-12-01T", "2026-12-01T10:00:00", "2026-12-01T25:00:00Z", "0.5", "2026-12-01T10:00:00+0100"] {
+            #expect(RFC3339.date(bad) == nil, "\(bad)")
+        }
+    }
+}

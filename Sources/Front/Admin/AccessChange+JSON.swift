@@ -87,7 +87,7 @@ extension AccessChange {
     }
 
     private static func date(_ value: JSONValue, _ field: String) throws(GatewayError) -> Date {
-        guard let text = value.stringValue, let date = try? Date(text, strategy: .iso8601) else {
+        guard let text = value.stringValue, let date = RFC3339.date(text) else {
             throw wrong(field, "an ISO 8601 time such as 2027-01-31T00:00:00Z, or null")
         }
         return date

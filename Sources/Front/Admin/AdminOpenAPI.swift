@@ -151,6 +151,16 @@ enum AdminOpenAPI {
                         }
                       }
                     }
+                  },
+                  "404": {
+                    "description": "No such key or team.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Error"
+                        }
+                      }
+                    }
                   }
                 }
               }
@@ -307,10 +317,22 @@ enum AdminOpenAPI {
                     }
                   }
                 }
-              },
-              "delete": {
+              }
+            },
+            "/admin/v1/keys/{id}/revoke": {
+              "parameters": [
+                {
+                  "name": "id",
+                  "in": "path",
+                  "required": true,
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              ],
+              "post": {
                 "operationId": "revokeKey",
-                "summary": "Revoke the key (refused everywhere within a second).",
+                "summary": "Revoke the key: refused everywhere within a second; its record stays for the usage it made.",
                 "responses": {
                   "200": {
                     "description": "OK",
@@ -776,16 +798,35 @@ enum AdminOpenAPI {
                     "name": "from",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "format": "date"
+                        },
+                        {
+                          "type": "string",
+                          "format": "date-time"
+                        }
+                      ]
                     },
-                    "description": "YYYY-MM-DD, ISO 8601 time or Unix seconds."
+                    "description": "A date (midnight UTC) or an RFC 3339 time; default: 7 days before `to`."
                   },
                   {
                     "name": "to",
                     "in": "query",
                     "schema": {
-                      "type": "string"
-                    }
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "format": "date"
+                        },
+                        {
+                          "type": "string",
+                          "format": "date-time"
+                        }
+                      ]
+                    },
+                    "description": "A date or an RFC 3339 time; default: now."
                   }
                 ],
                 "responses": {
@@ -878,6 +919,7 @@ enum AdminOpenAPI {
                   "budget_usd": {
                     "type": "number",
                     "minimum": 0,
+                    "maximum": 1000000000000,
                     "nullable": true,
                     "description": "US dollars per period; null is no budget."
                   },
@@ -896,16 +938,19 @@ enum AdminOpenAPI {
                   "rpm": {
                     "type": "integer",
                     "minimum": 1,
+                    "maximum": 1000000000,
                     "nullable": true
                   },
                   "tpm": {
                     "type": "integer",
                     "minimum": 1,
+                    "maximum": 1000000000,
                     "nullable": true
                   },
                   "max_parallel": {
                     "type": "integer",
                     "minimum": 1,
+                    "maximum": 1000000000,
                     "nullable": true
                   }
                 }

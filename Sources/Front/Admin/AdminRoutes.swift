@@ -28,22 +28,22 @@ struct AdminRoutes: Sendable {
         group.post("keys") { request, _ in try await self.createKey(request) }
         group.get("keys/:id") { _, context in try self.json(KeyView(try self.key(context), now: Date())) }
         group.patch("keys/:id") { request, context in try await self.updateKey(request, context) }
-        group.delete("keys/:id") { _, context in try self.revokeKey(context) }
+        group.post("keys/:id/revoke") { _, context in try self.revokeKey(context) }
         group.get("teams") { _, _ in try self.listTeams() }
         group.post("teams") { request, _ in try await self.createTeam(request) }
         group.get("teams/:id") { _, context in try self.json(try self.teamView(try self.team(context))) }
         group.patch("teams/:id") { request, context in try await self.updateTeam(request, context) }
         group.delete("teams/:id") { _, context in try self.deleteTeam(context) }
-        group.get("usage") { request, context in try self.usage.usage(request, context: context) }
+        group.get("usage") { request, context in try self.usage.usage(request, context: context, unixSeconds: false) }
     }
 
     private var store: any AccessStore { access.cache.store }
 
-    /// A `team_id` naming no team is the body's mistake: 400, not 404.
+    /// A `team_id` naming no team: 404, naming the field.
     private func requireTeam(_ change: AccessChange) throws {
         guard case .some(.some(let id)) = change.teamID else { return }
         guard try store.teams().contains(where: { $0.id == id }) else {
-            throw GatewayError.invalidRequest("No team with id '\(id)'.", code: .invalidValue, param: "team_id")
+            throw GatewayError(.notFound, message: "No team with id '\(id)'.", param: "team_id")
         }
     }
 

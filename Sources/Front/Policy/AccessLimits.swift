@@ -57,9 +57,9 @@ struct AccessLimits: Sendable, Equatable, Codable {
 
     /// Why these limits cannot be stored, or `nil` when they can.
     var problem: String? {
-        if let budgetUSD, !(budgetUSD >= 0 && budgetUSD.isFinite) { return "budget_usd must be a number ≥ 0" }
+        if let budgetUSD, !(budgetUSD >= 0 && budgetUSD <= 1e12) { return "budget_usd must be a number from 0 to 1e12" }
         for (name, value) in [("rpm", rpm), ("tpm", tpm), ("max_parallel", maxParallel)] {
-            if let value, value < 1 { return "\(name) must be at least 1" }
+            if let value, !(1...1_000_000_000).contains(value) { return "\(name) must be from 1 to 1,000,000,000" }
         }
         if let models, models.contains(where: { $0.isEmpty }) { return "models must not contain an empty entry" }
         return nil

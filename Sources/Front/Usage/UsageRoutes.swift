@@ -21,10 +21,11 @@ struct UsageRoutes: Sendable {
         var cost_complete: Bool
     }
 
-    func usage(_ request: Request, context: some RequestContext) throws -> Response {
+    /// `unixSeconds: false` for the admin API, whose document allows dates and RFC 3339 times only.
+    func usage(_ request: Request, context: some RequestContext, unixSeconds: Bool = true) throws -> Response {
         let query = request.uri.queryParameters
         let grouping = try UsageQuery.grouping(query.get("group_by"))
-        let (from, to) = try UsageQuery.period(from: query.get("from"), to: query.get("to"))
+        let (from, to) = try UsageQuery.period(from: query.get("from"), to: query.get("to"), unixSeconds: unixSeconds)
         guard let store = recorder.store else {
             throw GatewayError(.usageUnavailable, message: "Usage records are off (the database could not be opened).")
         }
@@ -65,24 +66,27 @@ enum UsageQuery {
     }
 
     /// `from`/`to` as `YYYY-MM-DD`, ISO 8601 times or Unix seconds; by default the last 7 days.
-    static func period(from: String?, to: String?, now: Date = Date()) throws(GatewayError) -> (Double, Double) {
-        let end = try to.map { text throws(GatewayError) in try parse(text, param: "to") } ?? now.timeIntervalSince1970 + 1
-        let start = try from.map { text throws(GatewayError) in try parse(text, param: "from") } ?? end - 7 * 86400
-        guard start < end else { throw .invalidRequest("'from' must be before 'to'.", code: .invalidValue, param: "from") }
-        return (start, end)
+    /// A `from` at or after `to` is an empty period (no usage), not an error.
+    static func period(from: String?, to: String?, now: Date = Date(), unixSeconds: Bool = true) throws(GatewayError) -> (Double, Double) {
+        let end =
+            try to.map { text throws(GatewayError) in try parse(text, param: "to", unixSeconds: unixSeconds) }
+            ?? now.timeIntervalSince1970 + 1
+        let start =
+            try from.map { text throws(GatewayError) in try parse(text, param: "from", unixSeconds: unixSeconds) } ?? end - 7 * 86400
+        return (start, max(start, end))
     }
 
-    private static func parse(_ text: String, param: String) throws(GatewayError) -> Double {
-        if let seconds = Double(text) {
+    private static func parse(_ text: String, param: String, unixSeconds: Bool) throws(GatewayError) -> Double {
+        if unixSeconds, let seconds = Double(text) {
             guard seconds.isFinite, abs(seconds) < 1e11 else {
                 throw .invalidRequest("'\(param)' is out of range.", code: .invalidValue, param: param)
             }
             return seconds
         }
-        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
-        if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day.timeIntervalSince1970 }
+        if let date = RFC3339.date(text) { return date.timeIntervalSince1970 }
         throw .invalidRequest(
-            "'\(param)' must be a date (2026-11-25), an ISO 8601 time or Unix seconds.", code: .invalidValue, param: param)
+            "'\(param)' must be a date (2026-11-25)\(unixSeconds ? ", an RFC 3339 time or Unix seconds" : " or an RFC 3339 time").",
+            code: .invalidValue, param: param)
     }
 
     static func format(_ seconds: Double) -> String {

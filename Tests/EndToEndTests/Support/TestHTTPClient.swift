@@ -111,6 +111,10 @@ enum TestHTTPClient {
         _ = orchestra_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         if method == "GET" { _ = orchestra_curl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
         if method != "GET" && method != "POST" { _ = orchestra_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method) }
+        if method == "POST" && body == nil {
+            _ = orchestra_curl_setopt_long(easy, CURLOPT_POST, 1)
+            _ = orchestra_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, 0)
+        }
         transfer.start = Date()
         let traceDirectory = ProcessInfo.processInfo.environment["ORCHESTRA_HANG_DUMPS"]
         let tracePath = traceDirectory.map { "\($0)/trace-\(UUID().uuidString).txt" }
