@@ -22,8 +22,17 @@ key = {
     "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
     "revoked_at": {"type": "string", "format": "date-time"}, "team_id": {"type": "string"}, "disabled": {"type": "boolean"},
     "limits": {"$ref": "#/components/schemas/Limits"}, "metadata": metadata,
+    "budget": {"$ref": "#/components/schemas/Budget"}, "last_used_at": {"type": "string", "format": "date-time"},
     "key": {"type": "string", "description": "Only in the answer that creates the key: shown once, never stored."},
   },
+}
+budget = {
+  "type": "object", "description": "A budget in its current period.",
+  "required": ["scope", "period", "period_start", "budget_usd", "spent_usd", "reserved_usd", "remaining_usd"],
+  "properties": {"scope": {"type": "string", "enum": ["key", "team"]}, "period": {"type": "string", "enum": ["day", "week", "month", "total"]},
+                 "period_start": {"type": "string", "format": "date-time"}, "resets_at": {"type": "string", "format": "date-time"},
+                 "budget_usd": {"type": "number"}, "spent_usd": {"type": "number"}, "reserved_usd": {"type": "number"},
+                 "remaining_usd": {"type": "number"}},
 }
 key_write = lambda required: {
   "type": "object", "additionalProperties": False, "required": required,
@@ -38,7 +47,7 @@ team = {
   "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
     "disabled": {"type": "boolean"}, "limits": {"$ref": "#/components/schemas/Limits"}, "metadata": metadata,
-    "keys": {"type": "integer", "minimum": 0},
+    "keys": {"type": "integer", "minimum": 0}, "budget": {"$ref": "#/components/schemas/Budget"},
   },
 }
 team_write = lambda required: {
@@ -127,7 +136,7 @@ doc = {
   },
   "components": {
     "securitySchemes": {"adminKey": {"type": "http", "scheme": "bearer"}},
-    "schemas": {"Limits": limits, "Key": key, "KeyCreate": key_write(["name"]), "KeyUpdate": key_write([]),
+    "schemas": {"Limits": limits, "Budget": budget, "Key": key, "KeyCreate": key_write(["name"]), "KeyUpdate": key_write([]),
                 "Team": team, "TeamCreate": team_write(["name"]), "TeamUpdate": team_write([]),
                 "UsageRow": row, "Usage": usage, "Error": error},
   },

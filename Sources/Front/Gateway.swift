@@ -64,7 +64,7 @@ struct Gateway {
         router.get("/api/usage") { request, context in try usage.usage(request, context: context) }
         router.get("/metrics") { request, context in try usage.metrics(request, context: context) }
         router.get("/api/providers") { request, context in try catalog.providers(request, context: context, stats: recorder.stats) }
-        if let access { AdminRoutes(access: access, usage: usage).register(on: router) }
+        if let access { AdminRoutes(access: access, usage: usage, timeZone: config.auth.budgetTimeZone).register(on: router) }
         DashboardRoutes().register(on: router)
         router.get("/health") { request, context in try status.health(request, context: context) }
 

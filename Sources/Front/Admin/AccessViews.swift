@@ -13,10 +13,13 @@ struct KeyView: Codable, Sendable, Equatable {
     var disabled: Bool
     var limits: AccessLimits
     var metadata: [String: String]
+    /// Spend against the key's own budget in the current period, when it has one.
+    var budget: BudgetView?
+    var last_used_at: String?
     /// Only in the answer that creates the key: shown once, never stored.
     var key: String?
 
-    init(_ record: ClientKeyRecord, now: Date, secret: String? = nil) {
+    init(_ record: ClientKeyRecord, now: Date, secret: String? = nil, budget: BudgetView? = nil, lastUsed: Date? = nil) {
         id = record.id
         name = record.name
         prefix = record.prefix
@@ -28,6 +31,8 @@ struct KeyView: Codable, Sendable, Equatable {
         disabled = record.disabled
         limits = record.limits
         metadata = record.metadata
+        self.budget = budget
+        last_used_at = lastUsed?.formatted(.iso8601)
         key = secret
     }
 }
@@ -41,8 +46,10 @@ struct TeamView: Codable, Sendable, Equatable {
     var limits: AccessLimits
     var metadata: [String: String]
     var keys: Int
+    /// Spend against the team's budget in the current period, when it has one.
+    var budget: BudgetView?
 
-    init(_ team: TeamRecord, keys: Int) {
+    init(_ team: TeamRecord, keys: Int, budget: BudgetView? = nil) {
         id = team.id
         name = team.name
         created_at = team.createdAt.formatted(.iso8601)
@@ -50,6 +57,7 @@ struct TeamView: Codable, Sendable, Equatable {
         limits = team.limits
         metadata = team.metadata
         self.keys = keys
+        self.budget = budget
     }
 }
 
@@ -101,5 +109,32 @@ struct AccessChange: Sendable, Equatable {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw .invalid("name must be 1 to 200 characters") }
         return trimmed
+    }
+}
+
+/// A budget in its current period: what is spent, reserved by requests under way, and left.
+struct BudgetView: Codable, Sendable, Equatable {
+    /// `key` or `team`.
+    var scope: String
+    var period: String
+    var period_start: String
+    var resets_at: String?
+    var budget_usd: Double
+    var spent_usd: Double
+    var reserved_usd: Double
+    var remaining_usd: Double
+
+    /// The standing of `subject`'s budget at `now`, or `nil` when its limits carry none.
+    static func of(
+        subject: String, limits: AccessLimits, ledger: any BudgetLedger, now: Date, timeZone: TimeZone
+    ) throws -> BudgetView? {
+        guard let budget = limits.budgetUSD else { return nil }
+        let bounds = limits.period.bounds(containing: now, in: timeZone)
+        let standing = try ledger.standing(subject: subject, periodStart: bounds.start.timeIntervalSince1970)
+        return BudgetView(
+            scope: subject.hasPrefix("team:") ? "team" : "key", period: limits.period.rawValue,
+            period_start: bounds.start.formatted(.iso8601),
+            resets_at: bounds.end?.formatted(.iso8601), budget_usd: budget, spent_usd: standing.spentUSD,
+            reserved_usd: standing.reservedUSD, remaining_usd: max(0, budget - standing.spentUSD - standing.reservedUSD))
     }
 }

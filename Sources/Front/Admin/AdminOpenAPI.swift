@@ -955,6 +955,57 @@ enum AdminOpenAPI {
                   }
                 }
               },
+              "Budget": {
+                "type": "object",
+                "description": "A budget in its current period.",
+                "required": [
+                  "scope",
+                  "period",
+                  "period_start",
+                  "budget_usd",
+                  "spent_usd",
+                  "reserved_usd",
+                  "remaining_usd"
+                ],
+                "properties": {
+                  "scope": {
+                    "type": "string",
+                    "enum": [
+                      "key",
+                      "team"
+                    ]
+                  },
+                  "period": {
+                    "type": "string",
+                    "enum": [
+                      "day",
+                      "week",
+                      "month",
+                      "total"
+                    ]
+                  },
+                  "period_start": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "resets_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "budget_usd": {
+                    "type": "number"
+                  },
+                  "spent_usd": {
+                    "type": "number"
+                  },
+                  "reserved_usd": {
+                    "type": "number"
+                  },
+                  "remaining_usd": {
+                    "type": "number"
+                  }
+                }
+              },
               "Key": {
                 "type": "object",
                 "required": [
@@ -1012,6 +1063,13 @@ enum AdminOpenAPI {
                     "additionalProperties": {
                       "type": "string"
                     }
+                  },
+                  "budget": {
+                    "$ref": "#/components/schemas/Budget"
+                  },
+                  "last_used_at": {
+                    "type": "string",
+                    "format": "date-time"
                   },
                   "key": {
                     "type": "string",
@@ -1126,6 +1184,9 @@ enum AdminOpenAPI {
                   "keys": {
                     "type": "integer",
                     "minimum": 0
+                  },
+                  "budget": {
+                    "$ref": "#/components/schemas/Budget"
                   }
                 }
               },

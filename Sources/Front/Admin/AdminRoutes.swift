@@ -9,6 +9,7 @@ import Shared
 struct AdminRoutes: Sendable {
     let access: Gateway.Access
     let usage: UsageRoutes
+    let timeZone: TimeZone
 
     struct List<Item: Encodable>: Encodable {
         var data: [Item]
@@ -26,7 +27,7 @@ struct AdminRoutes: Sendable {
         }
         group.get("keys") { _, _ in try self.listKeys() }
         group.post("keys") { request, _ in try await self.createKey(request) }
-        group.get("keys/:id") { _, context in try self.json(KeyView(try self.key(context), now: Date())) }
+        group.get("keys/:id") { _, context in try self.json(try self.keyView(try self.key(context))) }
         group.patch("keys/:id") { request, context in try await self.updateKey(request, context) }
         group.post("keys/:id/revoke") { _, context in try self.revokeKey(context) }
         group.get("teams") { _, _ in try self.listTeams() }
@@ -48,8 +49,21 @@ struct AdminRoutes: Sendable {
     }
 
     private func listKeys() throws -> Response {
+        try json(List(data: try store.keys().map { try keyView($0) }))
+    }
+
+    /// A key with its budget's standing and its last use.
+    private func keyView(_ record: ClientKeyRecord, secret: String? = nil) throws -> KeyView {
         let now = Date()
-        return try json(List(data: try store.keys().map { KeyView($0, now: now) }))
+        let budget = try BudgetView.of(
+            subject: "key:" + record.id, limits: record.limits, ledger: access.ledger, now: now, timeZone: timeZone)
+        return KeyView(record, now: now, secret: secret, budget: budget, lastUsed: usage.recorder.lastUse(of: record.id))
+    }
+
+    private func teamView(_ team: TeamRecord, keys: [ClientKeyRecord]) throws -> TeamView {
+        let budget = try BudgetView.of(
+            subject: "team:" + team.id, limits: team.limits, ledger: access.ledger, now: Date(), timeZone: timeZone)
+        return TeamView(team, keys: keys.filter { $0.teamID == team.id }.count, budget: budget)
     }
 
     private func createKey(_ request: Request) async throws -> Response {
@@ -64,7 +78,7 @@ struct AdminRoutes: Sendable {
             try store.insertKey(record)
         }
         try access.cache.reload()
-        return try json(KeyView(record, now: Date(), secret: secret.secret), status: .created)
+        return try json(try keyView(record, secret: secret.secret), status: .created)
     }
 
     private func updateKey(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
@@ -76,19 +90,19 @@ struct AdminRoutes: Sendable {
             try store.updateKey(record)
         }
         try access.cache.reload()
-        return try json(KeyView(record, now: Date()))
+        return try json(try keyView(record))
     }
 
     private func revokeKey(_ context: GatewayRequestContext) throws -> Response {
         let id = try key(context).id
         try Self.mapped { () throws(AccessStoreError) in try store.revokeKey(id: id, at: Date()) }
         try access.cache.reload()
-        return try json(KeyView(try key(context), now: Date()))
+        return try json(try keyView(try key(context)))
     }
 
     private func listTeams() throws -> Response {
         let keys = try store.keys()
-        return try json(List(data: try store.teams().map { team in TeamView(team, keys: keys.filter { $0.teamID == team.id }.count) }))
+        return try json(List(data: try store.teams().map { try teamView($0, keys: keys) }))
     }
 
     private func createTeam(_ request: Request) async throws -> Response {
@@ -100,7 +114,7 @@ struct AdminRoutes: Sendable {
             try store.insertTeam(team)
         }
         try access.cache.reload()
-        return try json(TeamView(team, keys: 0), status: .created)
+        return try json(try teamView(team, keys: []), status: .created)
     }
 
     private func updateTeam(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
@@ -136,7 +150,7 @@ struct AdminRoutes: Sendable {
     }
 
     private func teamView(_ team: TeamRecord) throws -> TeamView {
-        TeamView(team, keys: try store.keys().filter { $0.teamID == team.id }.count)
+        try teamView(team, keys: try store.keys())
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

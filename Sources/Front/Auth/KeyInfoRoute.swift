@@ -17,7 +17,7 @@ struct KeyInfoRoute: Sendable {
         var expires_at: String?
         var team: TeamInfo?
         var limits: AccessLimits
-        var budgets: [BudgetInfo]
+        var budgets: [BudgetView]
         var metadata: [String: String]
     }
 
@@ -27,18 +27,6 @@ struct KeyInfoRoute: Sendable {
         var limits: AccessLimits
     }
 
-    struct BudgetInfo: Encodable {
-        /// `key` or `team`.
-        var scope: String
-        var period: String
-        var period_start: String
-        var resets_at: String?
-        var budget_usd: Double
-        var spent_usd: Double
-        var reserved_usd: Double
-        var remaining_usd: Double
-    }
-
     func info(_ request: Request, context: some RequestContext) throws -> Response {
         let caller = Caller.current
         guard let access, let key = caller.key else {
@@ -46,17 +34,9 @@ struct KeyInfoRoute: Sendable {
                 .notFound, message: "Client keys are off on this gateway, or this is the admin key: there is no key to describe.")
         }
         let now = gate.now()
-        var budgets: [BudgetInfo] = []
-        for scope in caller.scopes {
-            guard let budget = scope.limits.budgetUSD else { continue }
-            let bounds = scope.limits.period.bounds(containing: now, in: gate.config.auth.budgetTimeZone)
-            let standing = try access.ledger.standing(subject: scope.subject, periodStart: bounds.start.timeIntervalSince1970)
-            budgets.append(
-                BudgetInfo(
-                    scope: scope.subject.hasPrefix("team:") ? "team" : "key", period: scope.limits.period.rawValue,
-                    period_start: bounds.start.formatted(.iso8601), resets_at: bounds.end?.formatted(.iso8601), budget_usd: budget,
-                    spent_usd: standing.spentUSD, reserved_usd: standing.reservedUSD,
-                    remaining_usd: max(0, budget - standing.spentUSD - standing.reservedUSD)))
+        let budgets = try caller.scopes.compactMap { scope in
+            try BudgetView.of(
+                subject: scope.subject, limits: scope.limits, ledger: access.ledger, now: now, timeZone: gate.config.auth.budgetTimeZone)
         }
         let info = Info(
             id: key.id, name: key.name, prefix: key.prefix, created_at: key.createdAt.formatted(.iso8601),

@@ -1,5 +1,6 @@
 /// The dashboard's HTML shell. Self-contained: no CDN, no build step; the script reads only the JSON
-/// APIs (`/api/models`, `/api/providers`, `/api/usage`) and the Continue config.
+/// APIs (`/api/models`, `/api/providers`, `/api/usage`, `/admin/v1/…`) and the Continue config, signed
+/// in with the admin key when client keys are on.
 enum DashboardPage {
     static let html = #"""
         <!doctype html>
@@ -20,8 +21,19 @@ enum DashboardPage {
             <a href="#spend" data-tab="spend">Spend</a>
             <a href="#continue" data-tab="continue">Continue</a>
             <a href="#playground" data-tab="playground">Playground</a>
+            <a href="#keys" data-tab="keys">Keys &amp; teams</a>
           </nav>
+          <button id="signout" hidden>Sign out</button>
         </header>
+        <div id="signin" class="signin" hidden>
+          <form id="signin-form">
+            <h2>Sign in</h2>
+            <p class="muted">Client keys are on: sign in with the gateway's admin key. It is kept in this browser tab only.</p>
+            <input id="signin-key" type="password" autocomplete="off" placeholder="admin key" required>
+            <button type="submit">Sign in</button>
+            <p id="signin-error" class="error"></p>
+          </form>
+        </div>
         <main>
           <section id="models" class="tab">
             <div class="toolbar">
@@ -69,12 +81,43 @@ enum DashboardPage {
           <section id="playground" class="tab" hidden>
             <div class="toolbar">
               <select id="play-model"></select>
+              <input id="play-key" type="password" autocomplete="off" placeholder="client key (default: the admin key)">
               <button id="play-send">Send</button>
               <button id="play-clear">New session</button>
             </div>
             <div id="play-log" class="log"></div>
             <textarea id="play-prompt" rows="3" placeholder="Type a prompt"></textarea>
             <p id="play-stats" class="muted"></p>
+          </section>
+          <section id="keys" class="tab" hidden>
+            <p id="keys-off" class="muted" hidden>Client keys are off on this gateway: anyone on this machine may call it.
+              Turn them on with <code>[auth] enabled = true</code> and an <code>admin_key_file</code>.</p>
+            <div id="keys-on">
+              <h2>Teams</h2>
+              <table id="team-table"><thead><tr><th>Team</th><th>Keys</th><th>Budget</th><th>Spent</th><th>Limits</th></tr></thead><tbody></tbody></table>
+              <form id="team-form" class="toolbar">
+                <input id="team-name" placeholder="team name" required>
+                <input id="team-budget" type="number" min="0" step="0.01" placeholder="budget $">
+                <select id="team-period"><option>month</option><option>week</option><option>day</option><option>total</option></select>
+                <button type="submit">Create team</button>
+              </form>
+              <h2>Keys</h2>
+              <table id="key-table"><thead><tr><th>Name</th><th>Prefix</th><th>Team</th><th>State</th><th>Budget</th><th>Spent</th><th>Limits</th><th>Last use</th><th></th></tr></thead><tbody></tbody></table>
+              <form id="key-form" class="toolbar">
+                <input id="key-name" placeholder="key name" required>
+                <select id="key-team"><option value="">no team</option></select>
+                <input id="key-budget" type="number" min="0" step="0.01" placeholder="budget $">
+                <select id="key-period"><option>month</option><option>week</option><option>day</option><option>total</option></select>
+                <input id="key-rpm" type="number" min="1" placeholder="rpm">
+                <input id="key-models" placeholder="models, e.g. mistral/*, code">
+                <button type="submit">Create key</button>
+              </form>
+              <div id="new-key" class="detail" hidden>
+                <p>The new key, shown this once (only its digest is kept):</p>
+                <code id="new-key-value"></code> <button id="copy-key">Copy</button>
+              </div>
+              <p id="keys-error" class="error"></p>
+            </div>
           </section>
         </main>
         <div id="toast" hidden></div>

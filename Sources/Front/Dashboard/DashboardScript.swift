@@ -2,7 +2,7 @@
 enum DashboardScript {
     static let js = #"""
         "use strict";
-        const state = { models: [], providers: [], latency: {}, session: JSON.parse(localStorage.getItem("orchestra.session") || "[]") };
+        const state = { models: [], providers: [], latency: {}, keyNames: {}, teamNames: {}, session: JSON.parse(localStorage.getItem("orchestra.session") || "[]") };
         const $ = (selector) => document.querySelector(selector);
         const escape = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
@@ -14,7 +14,35 @@ enum DashboardScript {
         function price(value) { return value == null ? "unknown" : "$" + value.toFixed(2); }
         function toast(text) { const t = $("#toast"); t.textContent = text; t.hidden = false; setTimeout(() => (t.hidden = true), 1500); }
         async function copy(text) { try { await navigator.clipboard.writeText(text); toast("Copied"); } catch { toast("Select and copy"); } }
-        async function json(url) { const response = await fetch(url); if (!response.ok) throw new Error(url + ": " + response.status); return response.json(); }
+
+        // The admin key lives in this tab's session storage only; every call carries it.
+        const adminKey = () => sessionStorage.getItem("orchestra.admin");
+        const authorized = (headers = {}) => (adminKey() ? { ...headers, Authorization: "Bearer " + adminKey() } : headers);
+        class SignInNeeded extends Error {}
+        async function call(url, options = {}) {
+          const used = adminKey();
+          const response = await fetch(url, { ...options, headers: authorized(options.headers) });
+          if (response.status === 401 || response.status === 403) { signIn(used ? "That is not the admin key." : ""); throw new SignInNeeded(url); }
+          return response;
+        }
+        async function json(url) { const response = await call(url); if (!response.ok) throw new Error(url + ": " + response.status); return response.json(); }
+        function signIn(message) {
+          sessionStorage.removeItem("orchestra.admin");
+          // Several calls may be refused at once: the first one's word stays.
+          if ($("#signin").hidden || message) $("#signin-error").textContent = message;
+          $("#signin").hidden = false;
+          $("#signout").hidden = true;
+        }
+        $("#signin-form").addEventListener("submit", (event) => {
+          event.preventDefault();
+          sessionStorage.setItem("orchestra.admin", $("#signin-key").value.trim());
+          $("#signin-key").value = "";
+          $("#signin").hidden = true;
+          $("#signout").hidden = false;
+          refresh();
+        });
+        $("#signout").addEventListener("click", () => signIn(""));
+        $("#signout").hidden = !adminKey();
 
         // Tabs
         for (const link of document.querySelectorAll("nav a")) {
@@ -26,6 +54,7 @@ enum DashboardScript {
           history.replaceState(null, "", "#" + tab);
           if (tab === "spend") loadSpend();
           if (tab === "continue") loadContinue();
+          if (tab === "keys") loadKeys();
         }
 
         // Models
@@ -130,12 +159,13 @@ enum DashboardScript {
           }).join("") || '<text x="20" y="100">No usage yet</text>';
           $("#spend-table tbody").innerHTML = models.rows.map((r) => `<tr><td>${escape(r.key)}</td><td>${r.requests}</td><td>${r.prompt_tokens}</td><td>${r.completion_tokens}</td>
             <td>${r.cost_usd.toFixed(4)}${r.unpriced_requests ? ` + ${r.unpriced_requests} unpriced` : ""}</td><td>${r.savings_usd.toFixed(4)}</td></tr>`).join("");
-          $("#client-table tbody").innerHTML = clients.rows.slice(0, 10).map((r) => `<tr><td>${escape(r.key)}</td><td>${r.requests}</td><td>${r.cost_usd.toFixed(4)}</td></tr>`).join("");
+          await loadKeyNames();
+          $("#client-table tbody").innerHTML = clients.rows.slice(0, 10).map((r) => `<tr><td>${escape(state.keyNames[r.key] ?? r.key)}</td><td>${r.requests}</td><td>${r.cost_usd.toFixed(4)}</td></tr>`).join("");
         }
 
         // Continue
         async function loadContinue() {
-          const response = await fetch("/continue/config.yaml");
+          const response = await call("/continue/config.yaml");
           $("#continue-config").textContent = await response.text();
         }
         $("#copy-continue").addEventListener("click", () => copy($("#continue-config").textContent));
@@ -155,8 +185,10 @@ enum DashboardScript {
           renderSession();
           const started = performance.now();
           let first = null, usage = null;
+          const playKey = $("#play-key").value.trim();
+          const headers = playKey ? { "Content-Type": "application/json", Authorization: "Bearer " + playKey } : authorized({ "Content-Type": "application/json" });
           const response = await fetch("/v1/chat/completions", {
-            method: "POST", headers: { "Content-Type": "application/json" },
+            method: "POST", headers,
             body: JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, messages: state.session.slice(0, -1) }),
           });
           if (!response.ok) { answer.content = "Error: " + ((await response.json()).error?.message || response.status); renderSession(); return; }
@@ -190,13 +222,90 @@ enum DashboardScript {
         $("#play-prompt").addEventListener("keydown", (event) => { if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) send(); });
         $("#play-clear").addEventListener("click", () => { state.session = []; localStorage.removeItem("orchestra.session"); renderSession(); });
 
+        // Keys and teams (the admin API; absent while client keys are off).
+        const money = (value) => (value == null ? "-" : "$" + value.toFixed(2));
+        function limitsText(limits) {
+          const parts = [];
+          if (limits.models) parts.push("models: " + limits.models.join(", "));
+          for (const [key, label] of [["rpm", "rpm"], ["tpm", "tpm"], ["max_parallel", "parallel"]]) if (limits[key] != null) parts.push(label + " " + limits[key]);
+          if (limits.allow_unpriced) parts.push("unpriced allowed");
+          return escape(parts.join(" · ") || "-");
+        }
+        const budgetText = (item) => (item.limits.budget_usd == null ? "-" : money(item.limits.budget_usd) + " / " + item.limits.period);
+        const spentText = (item) => (item.budget ? money(item.budget.spent_usd) + (item.budget.reserved_usd > 0 ? " + " + money(item.budget.reserved_usd) + " reserved" : "") : "-");
+        async function loadKeyNames() {
+          if (state.clientKeys === undefined) state.clientKeys = (await (await fetch("/health")).json()).client_keys;
+          if (!state.clientKeys) return null;
+          const response = await call("/admin/v1/keys").catch(() => null);
+          if (!response || !response.ok) return null;
+          const keys = (await response.json()).data;
+          for (const key of keys) state.keyNames[key.id] = key.name;
+          return keys;
+        }
+        async function loadKeys() {
+          const keys = await loadKeyNames();
+          $("#keys-off").hidden = keys != null;
+          $("#keys-on").hidden = keys == null;
+          if (keys == null) return;
+          const teams = (await json("/admin/v1/teams")).data;
+          for (const team of teams) state.teamNames[team.id] = team.name;
+          $("#team-table tbody").innerHTML = teams.map((t) => `<tr data-team="${escape(t.id)}"><td>${escape(t.name)}${t.disabled ? " (disabled)" : ""}</td><td>${t.keys}</td>
+            <td>${budgetText(t)}</td><td>${spentText(t)}</td><td>${limitsText(t.limits)}</td></tr>`).join("");
+          $("#key-team").innerHTML = '<option value="">no team</option>' + teams.map((t) => `<option value="${escape(t.id)}">${escape(t.name)}</option>`).join("");
+          $("#key-table tbody").innerHTML = keys.map((k) => `<tr data-key="${escape(k.id)}"><td>${escape(k.name)}</td><td><code>${escape(k.prefix)}…</code></td>
+            <td>${escape(state.teamNames[k.team_id] ?? "-")}</td><td class="key-state">${escape(k.state)}</td><td>${budgetText(k)}</td><td>${spentText(k)}</td>
+            <td>${limitsText(k.limits)}</td><td>${escape(k.last_used_at ?? "never")}</td>
+            <td>${k.state === "revoked" ? "" : `<button class="revoke" data-id="${escape(k.id)}">Revoke</button>`}</td></tr>`).join("");
+          for (const button of document.querySelectorAll("#key-table .revoke")) {
+            button.addEventListener("click", async () => {
+              if (!confirm("Revoke this key? Every instance refuses it within a second.")) return;
+              await call(`/admin/v1/keys/${encodeURIComponent(button.dataset.id)}/revoke`, { method: "POST" });
+              loadKeys();
+            });
+          }
+        }
+        function limitsFrom(prefix) {
+          const limits = {};
+          const budget = $(`#${prefix}-budget`).value;
+          if (budget !== "") { limits.budget_usd = Number(budget); limits.period = $(`#${prefix}-period`).value; }
+          const rpm = $(`#${prefix}-rpm`)?.value;
+          if (rpm) limits.rpm = Number(rpm);
+          const models = ($(`#${prefix}-models`)?.value || "").split(",").map((m) => m.trim()).filter(Boolean);
+          if (models.length) limits.models = models;
+          return limits;
+        }
+        async function create(url, body) {
+          const response = await call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+          const answer = await response.json();
+          $("#keys-error").textContent = response.ok ? "" : answer.error?.message ?? "refused";
+          return response.ok ? answer : null;
+        }
+        $("#team-form").addEventListener("submit", async (event) => {
+          event.preventDefault();
+          if (await create("/admin/v1/teams", { name: $("#team-name").value, limits: limitsFrom("team") })) { event.target.reset(); loadKeys(); }
+        });
+        $("#key-form").addEventListener("submit", async (event) => {
+          event.preventDefault();
+          const body = { name: $("#key-name").value, limits: limitsFrom("key") };
+          if ($("#key-team").value) body.team_id = $("#key-team").value;
+          const created = await create("/admin/v1/keys", body);
+          if (!created) return;
+          event.target.reset();
+          $("#new-key-value").textContent = created.key;
+          $("#new-key").hidden = false;
+          loadKeys();
+        });
+        $("#copy-key").addEventListener("click", () => copy($("#new-key-value").textContent));
+
         // Live refresh without reloading.
         async function refresh() {
+          if (!$("#signin").hidden) return;
           try {
             await Promise.all([loadModels(), loadProviders()]);
             if (!$("#spend").hidden) await loadSpend();
+            if (!$("#keys").hidden) await loadKeys();
             document.body.dataset.loaded = "true";
-          } catch (error) { console.warn("refresh failed", error); }
+          } catch (error) { if (!(error instanceof SignInNeeded)) console.warn("refresh failed", error); }
         }
         renderSession();
         show((location.hash || "#models").slice(1));

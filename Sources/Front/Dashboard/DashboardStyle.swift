@@ -38,6 +38,12 @@ enum DashboardStyle {
         .msg.user { border-left: 4px solid var(--accent); }
         textarea { width: 100%; }
         .muted { color: var(--muted); }
+        input { font: inherit; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--fg); }
+        .signin { position: fixed; inset: 0; background: var(--bg); display: flex; align-items: center; justify-content: center; z-index: 5; }
+        .signin form { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 20px; width: min(420px, 92vw); display: grid; gap: 10px; }
+        .error { color: #cf222e; min-height: 1em; }
+        #signout { margin-left: auto; }
+        code { font-size: 12px; word-break: break-all; }
         #toast { position: fixed; bottom: 16px; right: 16px; background: var(--fg); color: var(--bg); padding: 8px 12px; border-radius: 6px; }
         @media (max-width: 600px) { main { padding: 10px; } th:nth-child(n+6), td:nth-child(n+6) { display: none; } }
         """#

@@ -26,6 +26,8 @@ struct StatusRoutes: Sendable {
         var status: String
         var providers: [String: Availability]
         var requests: Requests
+        /// Whether callers need a client key (the dashboard then signs in with the admin key).
+        var client_keys: Bool
     }
 
     /// Models of providers that can answer now: worker ready and key present.
@@ -55,7 +57,7 @@ struct StatusRoutes: Sendable {
         let counts = counters.snapshot
         let health = Health(
             status: problems.isEmpty ? "ok" : "unavailable: " + problems.joined(separator: ", "), providers: providers,
-            requests: .init(total: counts.total, in_flight: counts.inFlight)
+            requests: .init(total: counts.total, in_flight: counts.inFlight), client_keys: supervisor.config.auth.enabled
         )
         return try Self.json(health, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }

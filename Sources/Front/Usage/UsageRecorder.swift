@@ -9,7 +9,8 @@ import Synchronization
 /// request never waits on the database; the buffer is flushed when the gateway stops (SIGTERM), and at
 /// most one interval is at risk if the front is killed.
 final class UsageRecorder: Service, Sendable {
-    private let buffer = Mutex<[UsageRecord]>([])
+    /// Records not written yet, and when each client last made a request (Unix seconds).
+    private let buffer = Mutex<(records: [UsageRecord], lastUse: [String: Double])>(([], [:]))
     let store: UsageStore?
     let pricing: Pricing
     let metrics: GatewayMetrics
@@ -25,13 +26,15 @@ final class UsageRecorder: Service, Sendable {
         interval = config.usage.flushInterval
         retention = config.usage.retentionDays * 86400
         let path = config.usage.database ?? GatewayDatabase.defaultPath()
+        var opened: UsageStore?
         do {
-            store = try UsageStore(path: path)
+            opened = try UsageStore(path: path)
             logger.info("usage records in \(path)")
         } catch {
-            store = nil
             logger.error("usage records are off: cannot open \(path): \(error)")
         }
+        store = opened
+        if let lastUse = try? opened?.lastUse() { buffer.withLock { $0.lastUse = lastUse } }
     }
 
     /// Accounts one request (any task; returns at once) and returns its cost (`nil`: no price).
@@ -63,7 +66,10 @@ final class UsageRecorder: Service, Sendable {
                 "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
                 "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
             ])
-        buffer.withLock { $0.append(record) }
+        buffer.withLock {
+            $0.records.append(record)
+            $0.lastUse[client] = record.time
+        }
         return cost
     }
 
@@ -76,11 +82,16 @@ final class UsageRecorder: Service, Sendable {
         flush()
     }
 
+    /// When a client (a key's id) last made a request.
+    func lastUse(of client: String) -> Date? {
+        buffer.withLock { $0.lastUse[client] }.map(Date.init(timeIntervalSince1970:))
+    }
+
     /// Writes what the buffer holds.
     func flush() {
-        let records = buffer.withLock { records in
-            defer { records.removeAll() }
-            return records
+        let records = buffer.withLock { buffer in
+            defer { buffer.records.removeAll(keepingCapacity: true) }
+            return buffer.records
         }
         guard let store, !records.isEmpty else { return }
         do {

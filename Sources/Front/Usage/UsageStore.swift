@@ -161,6 +161,17 @@ final class UsageStore: Sendable {
         }
     }
 
+    /// When each client last made a request, from the raw records kept (read once at start).
+    func lastUse() throws -> [String: Double] {
+        try pool.read { db in
+            var last: [String: Double] = [:]
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT client, MAX(time) AS time FROM requests GROUP BY client") {
+                last[row["client"]] = row["time"]
+            }
+            return last
+        }
+    }
+
     func rawCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM requests") ?? 0 }
     }
