@@ -15,7 +15,12 @@ struct Gateway {
     let logger: Logger
 
     func run() async throws {
-        let access = try openAccess()
+        let notifier = SystemdNotifier()
+        // With a socket from systemd, where it is bound decides whether keys may be off, not `listen`.
+        let listenHost =
+            notifier.passedSocketCount > 0
+            ? BoundAddress.host(of: SystemdNotifier.firstPassedSocket) ?? "an activated socket" : config.server.host
+        let access = try openAccess(host: listenHost)
         let runtimeDirectory = try RuntimeDirectory.create(configured: config.server.runtimeDirectory)
         let supervisor = WorkerSupervisor(
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
@@ -69,7 +74,6 @@ struct Gateway {
         router.get("/health") { request, context in try status.health(request, context: context) }
 
         let logger = self.logger
-        let notifier = SystemdNotifier()
         let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
         let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
@@ -121,8 +125,8 @@ extension Gateway {
         var metricsToken: SecretFile?
     }
 
-    func openAccess() throws -> Access? {
-        switch try OpenAccess.decide(config.auth, host: config.server.host) {
+    func openAccess(host: String) throws -> Access? {
+        switch try OpenAccess.decide(config.auth, host: host) {
         case .closed:
             let pool = try GatewayDatabase.open(path: config.usage.database ?? GatewayDatabase.defaultPath())
             let ledger = SQLiteBudgetLedger(pool: pool)
@@ -139,7 +143,7 @@ extension Gateway {
             logger.notice("client keys are off: the gateway is open to anyone on this machine ([auth] enabled = true turns them on)")
             return nil
         case .openOnNetwork:
-            logger.warning("client keys are off on \(config.server.host): anyone who can reach it spends the providers' keys")
+            logger.warning("client keys are off on \(host): anyone who can reach it spends the providers' keys")
             return nil
         }
     }

@@ -121,6 +121,20 @@ struct ClientKeyTests {
         #expect(listed.output.contains(alice.id) && listed.output.contains("revoked") && !listed.output.contains(alice.key))
     }
 
+    @Test("keys off on a network address: the gateway refuses to start, and says how to turn keys on")
+    func openOnNetworkRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.toml")
+        try "[server]\nlisten = \"0.0.0.0:0\"\nruntime_dir = \"\(directory.path)\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let refused = try await Command.run(GatewayProcess.orchestraBinary, ["serve", "--config", config.path])
+        #expect(refused.status != 0)
+        #expect(
+            refused.output.contains("refusing to listen on 0.0.0.0") && refused.output.contains("[auth] enabled = true"),
+            "\(refused.output)")
+    }
+
     @Test("keys off: /v1/key/info has no key to describe")
     func infoWithoutKeys() async throws {
         try await withGateway { gateway, _ in

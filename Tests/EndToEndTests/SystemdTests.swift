@@ -162,6 +162,43 @@ struct SystemdUnitTests {
     }
 }
 
+extension SystemdTests {
+    @Test("socket activation on a network address without client keys: refused like a configured one")
+    func activatedOpenSocketRefused() async throws {
+        let port = try FreePort.find()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activated-open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.toml")
+        // `listen` says loopback; the socket systemd hands over is on every address.
+        try ("[server]\nlisten = \"127.0.0.1:1\"\nruntime_dir = \"\(directory.path)\"\n" + TestConfig.builtinsOff)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        process.arguments = ["-l", "0.0.0.0:\(port)", GatewayProcess.orchestraBinary, "serve", "--config", config.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = LogBuffer()
+        errors.fileHandleForReading.readabilityHandler = { log.append(String(decoding: $0.availableData, as: UTF8.self)) }
+        let deadline = Date().addingTimeInterval(10)
+        while !log.text.contains("Listening on") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let response = await TestHTTPClient.get("http://127.0.0.1:\(port)/health")
+        #expect(response.status != 200)
+        let refusedBy = Date().addingTimeInterval(10)
+        while !log.text.contains("refusing to listen on 0.0.0.0") && Date() < refusedBy {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(log.text.contains("refusing to listen on 0.0.0.0"), "log: \(log.text)")
+        for child in ProcessTree.children(of: process.processIdentifier) { kill(child, SIGKILL) }
+        kill(process.processIdentifier, SIGKILL)
+        _ = await process.exited()
+    }
+}
+
 /// A TCP port nobody listens on right now (the OS picks it).
 enum FreePort {
     static func find() throws -> Int {
