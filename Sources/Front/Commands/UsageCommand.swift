@@ -14,7 +14,7 @@ struct UsageCommand: ParsableCommand {
     @Option(help: "End, same forms (default: now).")
     var to: String?
 
-    @Option(name: .customLong("group-by"), help: "provider, model, key or day.")
+    @Option(name: .customLong("group-by"), help: "provider, model, key, team or day.")
     var groupBy: String = "provider"
 
     func run() throws {
