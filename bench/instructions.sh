@@ -5,6 +5,7 @@
 # sends a fixed number of requests twice (few, then many) and divides the difference, so start-up
 # and shutdown cancel out. Prints the front's and the worker's instructions per request, whole and
 # streamed. Usage: bench/instructions.sh [BIN_DIR, default: this tree's release build]. Loopback only.
+# AUTH=1 turns client keys on and sends a key (no limits) with every request: the cost of auth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -43,7 +44,11 @@ database = "$dir/usage.sqlite"
 base_url = "http://127.0.0.1:$UPSTREAM_PORT/v1"
 [providers.benchstream]
 base_url = "http://127.0.0.1:$UPSTREAM_PORT/stream/v1"
+[auth]
+enabled = $([ -n "${AUTH:-}" ] && echo true || echo false)
 TOML
+KEY=dummy
+[ -n "${AUTH:-}" ] && KEY=$("$BIN_DIR/orchestra" keys create --config "$dir/config.toml" --name bench | awk '/^key:/ { print $2 }')
 
 # count STREAM N -> "front worker" instructions for N requests, start-up and shutdown included
 count() {
@@ -56,9 +61,9 @@ count() {
         curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health" && break
         sleep 0.2
     done
-    python3 - "$GATEWAY_PORT" "$stream" "$n" <<'PY'
+    python3 - "$GATEWAY_PORT" "$stream" "$n" "$KEY" <<'PY'
 import http.client, json, sys
-port, stream, n = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
+port, stream, n, key = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4]
 body = {"model": "benchstream/model" if stream else "bench/model", "max_tokens": 64,
         "messages": [{"role": "system", "content": "You are a helpful assistant."},
                      {"role": "user", "content": "Write a haiku about gateways."}]}
@@ -67,7 +72,7 @@ if stream:
 payload = json.dumps(body).encode()
 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 for _ in range(n):
-    connection.request("POST", "/v1/chat/completions", payload, {"Content-Type": "application/json"})
+    connection.request("POST", "/v1/chat/completions", payload, {"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
     response = connection.getresponse()
     response.read()
     assert response.status == 200, response.status

@@ -42,11 +42,11 @@ struct Gateway {
         if telemetry != nil { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
         if let access {
-            router.add(middleware: ClientAuthMiddleware(keys: access.cache, admin: access.admin, onRefusal: metrics.authenticationFailed))
             router.add(
-                middleware: AdminAuthMiddleware(
-                    admin: access.admin, metricsToken: access.metricsToken, onRefusal: metrics.authenticationFailed))
-            router.add(middleware: AdminMethodMiddleware())
+                middleware: AccessMiddleware(
+                    clients: ClientAuthentication(keys: access.cache, admin: access.admin, onRefusal: metrics.authenticationFailed),
+                    operators: AdminAuthentication(
+                        admin: access.admin, metricsToken: access.metricsToken, onRefusal: metrics.authenticationFailed)))
         }
         for (path, endpoint) in [
             ("/v1/chat/completions", Endpoint.chatCompletions), ("/v1/completions", .completions),

@@ -8,7 +8,7 @@ import Testing
 @Suite("Teams, budgets and limits, end to end", .serialized)
 struct TeamGatewayTests {
     /// `fake/priced` answers 5 prompt and 5 completion tokens: $0.005 + $1.00 = $1.005 a request.
-    static func config(_ database: String, maxWait: Double = 3) -> String {
+    static func config(_ database: String, maxWait: Double = 3, auth: String = "") -> String {
         """
         [providers.fake.models.priced]
         input_price = 1000
@@ -24,6 +24,7 @@ struct TeamGatewayTests {
         enabled = true
         admin_key_file = "\(database).admin"
         max_wait = \(maxWait)
+        \(auth)
 
         [usage]
         database = "\(database)"
@@ -216,6 +217,23 @@ struct TeamGatewayTests {
             for haystack in [stored, Data(gateway.logText.utf8), listing.body, shown.body] {
                 #expect(haystack.range(of: Data(key.key.utf8)) == nil)
             }
+        }
+    }
+
+    @Test("/metrics with a token configured: refused without it, open to it and to the admin key")
+    func metricsToken() async throws {
+        let database = ClientKeyTests.database()
+        let adminKey = try ClientKeyTests.adminKey(database)
+        let token = "metrics-" + UUID().uuidString + UUID().uuidString
+        try token.write(toFile: database + ".metrics", atomically: true, encoding: .utf8)
+        let config = Self.config(database, auth: "metrics_token_file = \"\(database).metrics\"")
+        try await withGateway(extraConfig: config) { gateway, _ in
+            #expect(await TestHTTPClient.get(gateway.url("/metrics")).status == 401)
+            #expect(await TestHTTPClient.get(gateway.url("/metrics"), headers: ["Authorization: Bearer wrong"]).status == 401)
+            let scraped = await TestHTTPClient.get(gateway.url("/metrics"), headers: ["Authorization: Bearer \(token)"])
+            #expect(scraped.status == 200 && scraped.text.contains("orchestra_auth_failures_total"))
+            #expect(await TestHTTPClient.get(gateway.url("/metrics"), headers: ["Authorization: Bearer \(adminKey)"]).status == 200)
+            #expect(!gateway.logText.contains(token))
         }
     }
 

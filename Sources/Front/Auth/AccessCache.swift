@@ -17,8 +17,8 @@ final class AccessCache: Service, Sendable {
 
     private struct Snapshot {
         var version: Int64 = -1
-        var byDigest: [String: ClientKeyRecord] = [:]
-        var teams: [String: TeamRecord] = [:]
+        /// Each key's caller, its team resolved, built once per reload.
+        var byDigest: [String: Caller] = [:]
     }
 
     let store: any AccessStore
@@ -35,24 +35,19 @@ final class AccessCache: Service, Sendable {
     /// The caller behind a key that may be used at `now`.
     func authenticate(_ presented: String?, now: Date = Date()) -> Result<Caller, Refusal> {
         guard let presented, !presented.isEmpty else { return .failure(.missing) }
-        let digest = ClientKey.digest(of: presented)
-        let (record, team) = state.withLock { snapshot in
-            let record = snapshot.byDigest[digest]
-            return (record, record?.teamID.flatMap { snapshot.teams[$0] })
-        }
-        guard let record, ClientKey.constantTimeEqual(record.digest, digest) else { return .failure(.unknown) }
+        return authenticate(digest: ClientKey.digest(of: presented), now: now)
+    }
+
+    /// The same, for a key already hashed.
+    func authenticate(digest: String, now: Date = Date()) -> Result<Caller, Refusal> {
+        guard let caller = state.withLock({ $0.byDigest[digest] }), let record = caller.key,
+            ClientKey.constantTimeEqual(record.digest, digest)
+        else { return .failure(.unknown) }
         if let reason = record.refusal(at: now) { return .failure(.unusable(keyID: record.id, reason: reason)) }
-        if let team, team.disabled { return .failure(.unusable(keyID: record.id, reason: "in disabled team \(team.name)")) }
-        return .success(Caller(key: record, team: team))
-    }
-
-    /// The current record of the key with this id.
-    func key(id: String) -> ClientKeyRecord? {
-        state.withLock { $0.byDigest.values.first { $0.id == id } }
-    }
-
-    func team(id: String) -> TeamRecord? {
-        state.withLock { $0.teams[id] }
+        if let team = caller.team, team.disabled {
+            return .failure(.unusable(keyID: record.id, reason: "in disabled team \(team.name)"))
+        }
+        return .success(caller)
     }
 
     /// Reloads keys and teams if the store changed since the last look.
@@ -61,11 +56,9 @@ final class AccessCache: Service, Sendable {
         guard version != state.withLock({ $0.version }) else { return }
         let keys = try store.keys()
         let teams = try store.teams()
-        state.withLock {
-            $0 = Snapshot(
-                version: version, byDigest: Dictionary(keys.map { ($0.digest, $0) }, uniquingKeysWith: { $1 }),
-                teams: Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
-        }
+        let teamsByID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        let callers = keys.map { ($0.digest, Caller(key: $0, team: $0.teamID.flatMap { teamsByID[$0] })) }
+        state.withLock { $0 = Snapshot(version: version, byDigest: Dictionary(callers, uniquingKeysWith: { $1 })) }
     }
 
     func run() async throws {

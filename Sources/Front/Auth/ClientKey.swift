@@ -19,9 +19,22 @@ struct ClientKey: Sendable, Equatable {
         String(decoding: (0..<count).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }, as: UTF8.self)
     }
 
-    /// The digest stored and looked up: lowercase hex SHA-256 of the whole key.
+    /// The digest stored and looked up: lowercase hex SHA-256 of the whole key. Runs on every request,
+    /// so it hexes by table (Foundation's `String(format:)` cost more than the hash).
     static func digest(of presented: some StringProtocol) -> String {
-        SHA256.hash(data: Data(presented.utf8)).map { String(format: "%02x", $0) }.joined()
+        var hasher = SHA256()
+        var text = String(presented)
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let hex = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            for byte in hasher.finalize() {
+                buffer[index] = hex[Int(byte >> 4)]
+                buffer[index + 1] = hex[Int(byte & 0x0f)]
+                index += 2
+            }
+            return 64
+        }
     }
 
     var digest: String { Self.digest(of: secret) }
@@ -31,10 +44,14 @@ struct ClientKey: Sendable, Equatable {
 
     /// Equal bytes in time that does not depend on where they differ.
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<x.count { difference |= x[index] ^ y[index] }
+                return difference == 0
+            }
+        }
     }
 }

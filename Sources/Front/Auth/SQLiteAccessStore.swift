@@ -120,8 +120,9 @@ struct SQLiteAccessStore: AccessStore {
         }
     }
 
+    /// Asked four times a second by every gateway: a cached statement, not a fresh compile.
     func version() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM access_version WHERE id = 1") ?? 0 }
+        try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM access_version WHERE id = 1")) ?? 0 }
     }
 
     /// One write transaction; refusals come out as they were thrown, database failures as `.storage`.

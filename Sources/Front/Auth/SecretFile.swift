@@ -36,6 +36,11 @@ struct SecretFile: Sendable {
 
     func matches(_ presented: String?) -> Bool {
         guard let presented, !presented.isEmpty else { return false }
-        return ClientKey.constantTimeEqual(ClientKey.digest(of: presented), digest)
+        return matches(digest: ClientKey.digest(of: presented))
+    }
+
+    /// Compares an already computed digest (a request's key is hashed once).
+    func matches(digest presented: String) -> Bool {
+        ClientKey.constantTimeEqual(presented, digest)
     }
 }

@@ -34,11 +34,12 @@ struct AnswerPath: Sendable {
     func answer(
         model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, maxTokens: Int?, encoding: some ClientEncoding
     ) async throws -> (Response, streamed: Bool) {
-        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model)
+        let caller = Caller.current
+        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model, caller: caller)
         let dispatched: RequestDispatcher.Dispatched
         do {
             ledger.admission = try await gate.admit(
-                ledger.caller, AccessGate.Ask(model: model, endpoint: endpoint, bodyBytes: body.readableBytes, maxTokens: maxTokens),
+                caller, AccessGate.Ask(model: model, endpoint: endpoint, bodyBytes: body.readableBytes, maxTokens: maxTokens),
                 requestID: ledger.requestID)
             dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
         } catch let error as GatewayError {

@@ -24,8 +24,8 @@ struct AccessGate: Sendable {
     }
 
     func admit(_ caller: Caller, _ ask: Ask, requestID: String) async throws(GatewayError) -> Admission? {
+        guard !caller.isUnlimited else { return nil }
         let scopes = caller.scopes
-        guard !scopes.isEmpty else { return nil }
         guard caller.mayUse(ask.model) else {
             throw GatewayError(
                 .modelNotAllowed, message: "Your key may not use the model '\(ask.model)'. GET /v1/models lists the models it may use.",

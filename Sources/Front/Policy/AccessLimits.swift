@@ -48,6 +48,9 @@ struct AccessLimits: Sendable, Equatable, Codable {
         maxParallel = try container.decodeIfPresent(Int.self, forKey: .maxParallel)
     }
 
+    /// Nothing to check: no allow-list, no budget, no rate (most keys; checked first on every request).
+    var isUnlimited: Bool { models == nil && budgetUSD == nil && rpm == nil && tpm == nil && maxParallel == nil }
+
     /// The per-minute windows and the parallel cap, as the shared limiter counts them.
     var rateLimits: RateLimits {
         var windows: [RateLimits.Window] = []

@@ -33,15 +33,17 @@ final class ProviderStats: Sendable {
 
     func record(provider: String, latency: Double, timeToFirstByte: Double?, status: Int) {
         let now = Date().timeIntervalSince1970
-        windows.withLock { windows in
-            var window = windows[provider] ?? Window()
-            window.samples.append(Sample(time: now, latency: latency, timeToFirstByte: timeToFirstByte, status: status))
-            while let first = window.samples.first, first.time < now - Self.keep || window.samples.count > Self.maximumSamples {
-                window.samples.removeFirst()
-            }
-            if status >= 400 { window.lastError = (status, now) }
-            windows[provider] = window
+        let sample = Sample(time: now, latency: latency, timeToFirstByte: timeToFirstByte, status: status)
+        // In place: a copy of the window would copy its thousands of samples on every request.
+        windows.withLock { Self.add(sample, to: &$0[provider, default: Window()]) }
+    }
+
+    private static func add(_ sample: Sample, to window: inout Window) {
+        window.samples.append(sample)
+        while let first = window.samples.first, first.time < sample.time - keep || window.samples.count > maximumSamples {
+            window.samples.removeFirst()
         }
+        if sample.status >= 400 { window.lastError = (sample.status, sample.time) }
     }
 
     func summary(provider: String) -> Summary {

@@ -12,12 +12,15 @@ struct RequestLedger: Sendable {
     var provider: String
     var model: String
     var attempts = 1
-    /// Who asked, read when the request arrives.
-    let caller = Caller.current
+    /// Who asked (a key's id, `admin` or `anonymous`) and its team, read when the request arrives.
+    let client: String
+    let team: String?
     /// The caller's budget reservation and rate slot, settled when the request ends.
     var admission: Admission?
 
-    init(recorder: UsageRecorder, endpoint: Endpoint, model: String) {
+    init(recorder: UsageRecorder, endpoint: Endpoint, model: String, caller: Caller) {
+        client = caller.client
+        team = caller.team?.id
         self.recorder = recorder
         self.endpoint = endpoint
         requestID = "req_" + OpenAIIdentifiers.random(24)
@@ -37,7 +40,7 @@ struct RequestLedger: Sendable {
 
     func finish(status: Int, usage: UsageReport?) {
         let cost = recorder.record(
-            requestID: requestID, client: caller.client, team: caller.team?.id, route: route, provider: provider, model: model,
+            requestID: requestID, client: client, team: team, route: route, provider: provider, model: model,
             endpoint: endpoint, status: status, usage: usage, started: started, firstByte: firstByte, attempts: attempts
         )
         admission?.settle(costUSD: cost, tokens: usage.map { $0.promptTokens + $0.completionTokens })

@@ -4,7 +4,7 @@ import Shared
 
 /// Answers a method the admin API does not take on one of its paths with 405 and `Allow`, as HTTP
 /// asks, instead of the router's 404 (which would say the resource does not exist).
-struct AdminMethodMiddleware: RouterMiddleware {
+enum AdminMethods {
     /// Path templates (`*` is one segment) and the methods each takes.
     static let paths: [(template: [String], methods: [HTTPRequest.Method])] = [
         (["admin", "v1", "openapi.json"], [.get]),
@@ -23,11 +23,10 @@ struct AdminMethodMiddleware: RouterMiddleware {
         }?.methods
     }
 
-    func handle(
-        _ request: Request, context: GatewayRequestContext, next: (Request, GatewayRequestContext) async throws -> Response
-    ) async throws -> Response {
-        guard request.uri.path.hasPrefix("/admin/v1/"), let methods = Self.allowed(request.uri.path), !methods.contains(request.method)
-        else { return try await next(request, context) }
+    /// Throws the 405 for a method the path does not take.
+    static func check(_ request: Request) throws(GatewayError) {
+        guard request.uri.path.hasPrefix("/admin/v1/"), let methods = allowed(request.uri.path), !methods.contains(request.method)
+        else { return }
         let allow = methods.map(\.rawValue).joined(separator: ", ")
         throw GatewayError(
             .http(status: 405), message: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allow).",
