@@ -135,6 +135,27 @@ struct ClientKeyTests {
             "\(refused.output)")
     }
 
+    @Test("continue-config --key writes the key and only the models it may use; an unknown or revoked key is refused")
+    func continueConfigWithKey() async throws {
+        let database = Self.database()
+        let limited = try await Self.create("editor", database: database, extra: ["--models", "demo/echo"])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-continue-\(UUID().uuidString).toml")
+        try Self.config(database).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let written = try await Command.run(
+            GatewayProcess.orchestraBinary, ["continue-config", "--config", url.path, "--key", limited.key])
+        #expect(written.status == 0, "\(written.output)")
+        #expect(written.output.contains("apiKey: \"\(limited.key)\"") && written.output.contains("demo/echo"))
+        #expect(!written.output.contains("demo/slow") && !written.output.contains("mistral/"), "only its models")
+        let unknown = try await Command.run(
+            GatewayProcess.orchestraBinary, ["continue-config", "--config", url.path, "--key", "orch_nope"])
+        #expect(unknown.status != 0 && unknown.output.contains("not a client key"))
+        _ = try await Self.keys(["revoke", limited.id], database: database)
+        let revoked = try await Command.run(
+            GatewayProcess.orchestraBinary, ["continue-config", "--config", url.path, "--key", limited.key])
+        #expect(revoked.status != 0 && revoked.output.contains("revoked"))
+    }
+
     @Test("keys off: /v1/key/info has no key to describe")
     func infoWithoutKeys() async throws {
         try await withGateway { gateway, _ in
