@@ -130,20 +130,7 @@ struct SystemdUnitTests {
         // `listen` names another port on purpose: with an activated socket it must not be used.
         try ("[server]\nlisten = \"127.0.0.1:1\"\nruntime_dir = \"\(directory.path)\"\n" + TestConfig.builtinsOff)
             .write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        process.arguments = ["-l", "127.0.0.1:\(port)", GatewayProcess.orchestraBinary, "serve", "--config", config.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // systemd-socket-activate says when it listens; the gateway starts on the first connection.
-        let log = LogBuffer()
-        errors.fileHandleForReading.readabilityHandler = { log.append(String(decoding: $0.availableData, as: UTF8.self)) }
-        let deadline = Date().addingTimeInterval(10)
-        while !log.text.contains("Listening on") && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let (process, log) = try await SocketActivation.start(listen: "127.0.0.1:\(port)", config: config)
         let response = await TestHTTPClient.post(
             "http://127.0.0.1:\(port)/v1/chat/completions", json: chatBody(model: "demo/echo", text: "activated"))
         #expect(response.status == 200, "log: \(log.text)")
@@ -162,6 +149,28 @@ struct SystemdUnitTests {
     }
 }
 
+/// systemd's socket activation, played by `systemd-socket-activate`.
+enum SocketActivation {
+    /// `systemd-socket-activate` listening on `listen` for `orchestra serve --config config`, once it says
+    /// it listens (the gateway itself starts on the first connection); its log accumulates.
+    static func start(listen: String, config: URL) async throws -> (Process, LogBuffer) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        process.arguments = ["-l", listen, GatewayProcess.orchestraBinary, "serve", "--config", config.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = LogBuffer()
+        errors.fileHandleForReading.readabilityHandler = { log.append(String(decoding: $0.availableData, as: UTF8.self)) }
+        let deadline = Date().addingTimeInterval(10)
+        while !log.text.contains("Listening on") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return (process, log)
+    }
+}
+
 extension SystemdTests {
     @Test("socket activation on a network address without client keys: refused like a configured one")
     func activatedOpenSocketRefused() async throws {
@@ -173,19 +182,7 @@ extension SystemdTests {
         // `listen` says loopback; the socket systemd hands over is on every address.
         try ("[server]\nlisten = \"127.0.0.1:1\"\nruntime_dir = \"\(directory.path)\"\n" + TestConfig.builtinsOff)
             .write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        process.arguments = ["-l", "0.0.0.0:\(port)", GatewayProcess.orchestraBinary, "serve", "--config", config.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let log = LogBuffer()
-        errors.fileHandleForReading.readabilityHandler = { log.append(String(decoding: $0.availableData, as: UTF8.self)) }
-        let deadline = Date().addingTimeInterval(10)
-        while !log.text.contains("Listening on") && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let (process, log) = try await SocketActivation.start(listen: "0.0.0.0:\(port)", config: config)
         let response = await TestHTTPClient.get("http://127.0.0.1:\(port)/health")
         #expect(response.status != 200)
         let refusedBy = Date().addingTimeInterval(10)

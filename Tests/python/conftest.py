@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import re
+import signal
 import subprocess
 import tempfile
 import threading
@@ -141,6 +142,30 @@ def fake_upstream():
 @pytest.fixture(scope="session")
 def fake_dialects():
     yield from serve(FakeDialects)
+
+
+def keyed_gateway(prefix, extra=""):
+    """Starts a gateway with client keys on and a fresh admin key (`orchestra admin-key`), its database
+    in a new directory; `extra` is more TOML. Yields (url, admin key, config path); stops it after."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    admin_key = workdir / "admin.key"
+    subprocess.run([str(BIN_DIR / "orchestra"), "admin-key", "--out", str(admin_key)], check=True, capture_output=True)
+    config = workdir / "config.toml"
+    config.write_text(f"""[server]
+listen = "127.0.0.1:0"
+runtime_dir = "{workdir}"
+[auth]
+enabled = true
+admin_key_file = "{admin_key}"
+[usage]
+database = "{workdir}/gateway.sqlite"
+flush_interval = 0.1
+{extra}""")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    process, url = start_gateway(config, env)
+    yield url, admin_key.read_text().strip(), config
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=15)
 
 
 def start_gateway(config, env):

@@ -2,43 +2,24 @@
 and schemathesis (examples, coverage, fuzzing and stateful sequences) finds no 5xx and no answer that
 disagrees with the document, with the admin key. Without it, every operation is refused."""
 import json
-import os
 import pathlib
-import signal
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import BIN_DIR, start_gateway
+from conftest import keyed_gateway
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def admin_gateway():
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-admin-"))
-    admin_key = workdir / "admin.key"
-    subprocess.run([str(BIN_DIR / "orchestra"), "admin-key", "--out", str(admin_key)], check=True, capture_output=True)
-    assert oct(admin_key.stat().st_mode & 0o777) == "0o600"
-    config = workdir / "config.toml"
-    config.write_text(f"""[server]
-listen = "127.0.0.1:0"
-runtime_dir = "{workdir}"
-[auth]
-enabled = true
-admin_key_file = "{admin_key}"
-[usage]
-database = "{workdir}/gateway.sqlite"
-""")
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process, url = start_gateway(config, env)
-    yield url, admin_key.read_text().strip()
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    for url, admin_key, config in keyed_gateway("orchestra-admin-"):
+        assert oct((config.parent / "admin.key").stat().st_mode & 0o777) == "0o600"
+        yield url, admin_key
 
 
 def get(url, key=None):

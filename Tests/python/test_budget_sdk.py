@@ -2,11 +2,7 @@
 `insufficient_quota` (a RateLimitError) and the SDKs do not retry it (`x-should-retry: false`); the
 refusal is recorded once against the key; a model off the key's list is a PermissionDeniedError."""
 import json
-import os
-import pathlib
-import signal
 import subprocess
-import tempfile
 import time
 import urllib.request
 
@@ -14,39 +10,19 @@ import anthropic
 import openai
 import pytest
 
-from conftest import BIN_DIR, start_gateway
+from conftest import BIN_DIR, keyed_gateway
 
 
 @pytest.fixture(scope="module")
 def budget_gateway():
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-budget-"))
-    admin_key = workdir / "admin.key"
-    subprocess.run([str(BIN_DIR / "orchestra"), "admin-key", "--out", str(admin_key)], check=True, capture_output=True)
-    config = workdir / "config.toml"
     # demo/echo priced at $1,000 per million tokens: 10 output tokens reserve about $0.01 plus the prompt.
-    config.write_text(f"""[server]
-listen = "127.0.0.1:0"
-runtime_dir = "{workdir}"
-[auth]
-enabled = true
-admin_key_file = "{admin_key}"
-[usage]
-database = "{workdir}/gateway.sqlite"
-flush_interval = 0.1
-[providers.demo.models.echo]
-input_price = 1000
-output_price = 1000
-max_output = 100
-""")
-    created = subprocess.run([str(BIN_DIR / "orchestra"), "keys", "create", "--config", str(config), "--name", "capped",
-                              "--budget-usd", "0.07", "--period", "day", "--models", "demo/echo"],
-                             check=True, capture_output=True, text=True).stdout
-    key = next(line.split()[1] for line in created.splitlines() if line.startswith("key:"))
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process, url = start_gateway(config, env)
-    yield url, key, admin_key.read_text().strip()
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    priced = "[providers.demo.models.echo]\ninput_price = 1000\noutput_price = 1000\nmax_output = 100\n"
+    for url, admin_key, config in keyed_gateway("orchestra-budget-", priced):
+        created = subprocess.run([str(BIN_DIR / "orchestra"), "keys", "create", "--config", str(config), "--name", "capped",
+                                  "--budget-usd", "0.07", "--period", "day", "--models", "demo/echo"],
+                                 check=True, capture_output=True, text=True).stdout
+        key = next(line.split()[1] for line in created.splitlines() if line.startswith("key:"))
+        yield url, key, admin_key
 
 
 def test_spent_budget_is_insufficient_quota_and_not_retried(budget_gateway):

@@ -2,43 +2,21 @@
 the tab's session only) and refuses a wrong one; Keys & teams creates a team and a key (shown once),
 the playground uses that key, Top clients names it, and revoking it shuts it out."""
 import json
-import os
-import pathlib
-import signal
-import subprocess
-import tempfile
 import urllib.error
 import urllib.request
 
 import pytest
 
 from cdp import Browser
-from conftest import BIN_DIR, ROOT, start_gateway
+from conftest import ROOT, keyed_gateway
 
 ARTIFACTS = ROOT / ".build" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def keyed_dashboard():
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-dashboard-keys-"))
-    admin_key = workdir / "admin.key"
-    subprocess.run([str(BIN_DIR / "orchestra"), "admin-key", "--out", str(admin_key)], check=True, capture_output=True)
-    config = workdir / "config.toml"
-    config.write_text(f"""[server]
-listen = "127.0.0.1:0"
-runtime_dir = "{workdir}"
-[auth]
-enabled = true
-admin_key_file = "{admin_key}"
-[usage]
-database = "{workdir}/usage.sqlite"
-flush_interval = 0.2
-""")
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process, url = start_gateway(config, env)
-    yield url, admin_key.read_text().strip()
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    for url, admin_key, _ in keyed_gateway("orchestra-dashboard-keys-"):
+        yield url, admin_key
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,5 @@ final class Caller: Sendable, Equatable {
         scopes.allSatisfy { scope in scope.limits.models.map { ModelAllowList(entries: $0).permits(model) } ?? true }
     }
 
-    /// Whether any allow-list applies (listings are filtered only then).
-    var hasModelList: Bool { scopes.contains { $0.limits.models != nil } }
-
     @TaskLocal static var current = Caller.anonymous
 }

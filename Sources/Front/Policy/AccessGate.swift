@@ -31,12 +31,13 @@ struct AccessGate: Sendable {
                 .modelNotAllowed, message: "Your key may not use the model '\(ask.model)'. GET /v1/models lists the models it may use.",
                 param: "model")
         }
-        let reserved = try await reserveBudget(scopes, ask, requestID: requestID)
-        let ticket: CallerWindows.Ticket?
+        // The rate slot first: a request waiting for its rpm holds no money that others could use.
+        let ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256))
+        let reserved: Bool
         do {
-            ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256))
+            reserved = try await reserveBudget(scopes, ask, requestID: requestID)
         } catch {
-            if reserved { try? await ledger?.settle(requestID: requestID, costUSD: 0) }
+            if let ticket { limiter.finish(ticket, tokens: 0) }
             throw error
         }
         guard reserved || ticket != nil else { return nil }
