@@ -21,10 +21,15 @@ struct ClientKeyTests {
     }
 
     static func keys(_ arguments: [String], database: String) async throws -> Command.Result {
+        try await cli(["keys"] + arguments, database: database)
+    }
+
+    /// `orchestra ARGUMENTS --config …` on the database the test's gateway uses.
+    static func cli(_ arguments: [String], database: String) async throws -> Command.Result {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("orchestra-keys-\(UUID().uuidString).toml")
         try config(database).write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        return try await Command.run(GatewayProcess.orchestraBinary, ["keys"] + arguments + ["--config", url.path])
+        return try await Command.run(GatewayProcess.orchestraBinary, arguments + ["--config", url.path])
     }
 
     /// Creates a key with the command line: its id and the key, which is printed only then.
@@ -154,6 +159,42 @@ struct ClientKeyTests {
         let revoked = try await Command.run(
             GatewayProcess.orchestraBinary, ["continue-config", "--config", url.path, "--key", limited.key])
         #expect(revoked.status != 0 && revoked.output.contains("revoked"))
+    }
+
+    @Test("the CLI manages teams and key state: a disabled key is refused within a second, enabled again it passes")
+    func teamsAndStateFromTheCLI() async throws {
+        let database = Self.database()
+        let team = try await Self.cli(["teams", "create", "--name", "platform", "--budget-usd", "5", "--rpm", "100"], database: database)
+        #expect(team.status == 0 && team.output.contains("\"budget_usd\" : 5"), "\(team.output)")
+        let key = try await Self.create("ops", database: database, extra: ["--team", "platform", "--budget-usd", "1", "--period", "day"])
+        let shown = try await Self.keys(["show", key.id], database: database)
+        #expect(
+            shown.output.contains("\"spent_usd\" : 0") && shown.output.contains("\"period\" : \"day\"") && !shown.output.contains(key.key))
+        let listed = try await Self.cli(["teams", "list"], database: database)
+        #expect(listed.output.contains("platform") && listed.output.contains("$5.00/month"), "\(listed.output)")
+        _ = try Self.adminKey(database)
+        try await withGateway(extraConfig: Self.config(database)) { gateway, _ in
+            let body = chatBody(model: "demo/echo")
+            #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(key.key)"]).status == 200)
+            let disabled = try await Self.keys(["update", key.id, "--disable"], database: database)
+            #expect(disabled.status == 0, "\(disabled.output)")
+            let disabledAt = Date()
+            var refused = false
+            while !refused && Date().timeIntervalSince(disabledAt) < 1 {
+                refused = await gateway.chat(body, headers: ["Authorization: Bearer \(key.key)"]).status == 401
+            }
+            #expect(refused, "refused within a second of --disable")
+            let enabled = try await Self.keys(["update", key.id, "--enable"], database: database)
+            #expect(enabled.status == 0, "\(enabled.output)")
+            let enabledAt = Date()
+            var passed = false
+            while !passed && Date().timeIntervalSince(enabledAt) < 1 {
+                passed = await gateway.chat(body, headers: ["Authorization: Bearer \(key.key)"]).status == 200
+            }
+            #expect(passed, "accepted again within a second of --enable")
+        }
+        let deleted = try await Self.cli(["teams", "delete", "platform"], database: database)
+        #expect(deleted.status != 0 && deleted.output.contains("still has 1 key"), "a team with keys stays: \(deleted.output)")
     }
 
     @Test("keys off: /v1/key/info has no key to describe")

@@ -82,7 +82,8 @@ struct KeysCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one key's record, team and limits as JSON (never the key).")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one key's record, team, limits and budget spent as JSON (never the key).")
 
         @OptionGroup var options: ConfigOption
 
@@ -90,8 +91,14 @@ struct KeysCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            guard let record = try KeysCommand.store(options).key(id: id) else { throw ValidationError("no key with id \(id)") }
-            try JSONPrinter.print(KeyView(record, now: Date()))
+            let config = try options.load()
+            let store = try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
+            guard let record = try store.key(id: id) else { throw ValidationError("no key with id \(id)") }
+            let now = Date()
+            let budget = try BudgetView.of(
+                subject: "key:" + record.id, limits: record.limits, ledger: SQLiteBudgetLedger(pool: store.pool), now: now,
+                timeZone: config.auth.budgetTimeZone)
+            try JSONPrinter.print(KeyView(record, now: now, budget: budget))
         }
     }
 
@@ -113,8 +120,11 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .customLong("expires-in-days"), help: "Days from now until the key stops working, or `never`.")
         var expiresInDays: String?
 
-        @Flag(inversion: .prefixedEnableDisable, help: "Turn the key off (or on again) without revoking it.")
-        var enabled: Bool?
+        @Flag(help: "Turn the key off without revoking it.")
+        var disable = false
+
+        @Flag(help: "Turn a disabled key on again.")
+        var enable = false
 
         @OptionGroup var limits: LimitOptions
 
@@ -134,7 +144,8 @@ struct KeysCommand: ParsableCommand {
                     change.expiresAt = Date().addingTimeInterval(days * 86_400)
                 }
             }
-            change.disabled = enabled.map { !$0 }
+            if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
+            change.disabled = disable ? true : enable ? false : nil
             try change.apply(to: &record)
             try store.updateKey(record)
             try JSONPrinter.print(KeyView(record, now: Date()))

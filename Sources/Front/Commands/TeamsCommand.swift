@@ -84,8 +84,11 @@ struct TeamsCommand: ParsableCommand {
         @Option(help: "A new name.")
         var name: String?
 
-        @Flag(inversion: .prefixedEnableDisable, help: "Turn every key of the team off (or on again).")
-        var enabled: Bool?
+        @Flag(help: "Turn the team off: every key of it is refused.")
+        var disable = false
+
+        @Flag(help: "Turn a disabled team on again.")
+        var enable = false
 
         @OptionGroup var limits: LimitOptions
 
@@ -94,7 +97,8 @@ struct TeamsCommand: ParsableCommand {
             var record = try TeamsCommand.find(team, in: store)
             var change = try limits.change()
             change.name = name
-            change.disabled = enabled.map { !$0 }
+            if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
+            change.disabled = disable ? true : enable ? false : nil
             try change.apply(to: &record)
             try store.updateTeam(record)
             try JSONPrinter.print(try TeamsCommand.view(record, in: store))
