@@ -28,7 +28,7 @@ struct SQLiteBudgetLedger: BudgetLedger {
             try db.execute(
                 sql: """
                     INSERT INTO budget_spend (subject, period_start, spent_usd)
-                        SELECT subject, period_start, ? FROM budget_reservations WHERE request_id = ? AND true
+                        SELECT subject, period_start, ? FROM budget_reservations WHERE request_id = ?
                     ON CONFLICT (subject, period_start) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd
                     """,
                 arguments: [costUSD, requestID])
