@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Shared
 
 extension GatewayError {
@@ -47,6 +48,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error
         case is NIOTooManyBytesError:
             return .bodyTooLarge(limit: maxBodyBytes)
+        case let error as HTTPParserError:
+            // Broken framing (a bad chunk size, a body cut short) is the client's mistake, not ours.
+            context.logger.debug("malformed request: \(error)")
+            return .invalidRequest("The request is malformed (\(error)).", code: .badRequest)
         case let error as HTTPError:
             let message = error.body ?? "\(error.status.reasonPhrase) (\(request.method) \(request.uri.path))"
             return GatewayError(.http(status: error.status.code), message: message)
