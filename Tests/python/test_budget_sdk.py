@@ -4,6 +4,7 @@ refusal is recorded once against the key; a model off the key's list is a Permis
 import json
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import anthropic
@@ -22,6 +23,14 @@ def budget_gateway():
                                   "--budget-usd", "0.07", "--period", "day", "--models", "demo/echo"],
                                  check=True, capture_output=True, text=True).stdout
         key = next(line.split()[1] for line in created.splitlines() if line.startswith("key:"))
+        # The running gateway sees a new key within a second: wait for its own word that it does.
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(urllib.request.Request(url + "/v1/key/info", headers={"Authorization": f"Bearer {key}"}))
+                break
+            except urllib.error.HTTPError:
+                time.sleep(0.05)
         yield url, key, admin_key
 
 
