@@ -94,8 +94,14 @@ struct TeamGatewayTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(abs(spent - 10 * Self.costPerRequest) < 1e-6 && spent <= 10.5, "recorded \(spent)")
-            let info = await TestHTTPClient.get(gateway.url("/v1/key/info"), headers: [Self.bearer(key.key)]).json
-            let budget = (info["budgets"] as? [[String: Any]])?.first
+            // Settlements are written by their own tasks: wait until none is outstanding.
+            var budget: [String: Any]?
+            let settled = Date().addingTimeInterval(5)
+            repeat {
+                let info = await TestHTTPClient.get(gateway.url("/v1/key/info"), headers: [Self.bearer(key.key)]).json
+                budget = (info["budgets"] as? [[String: Any]])?.first
+            } while (budget?["reserved_usd"] as? Double ?? 1) > 0 && Date() < settled
+            let info = budget ?? [:]
             #expect(abs((budget?["remaining_usd"] as? Double ?? -1) - (10.5 - 10 * Self.costPerRequest)) < 1e-6, "\(info)")
         }
     }
