@@ -22,7 +22,8 @@ key = {
     "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
     "revoked_at": {"type": "string", "format": "date-time"}, "team_id": {"type": "string"}, "disabled": {"type": "boolean"},
     "limits": {"$ref": "#/components/schemas/Limits"}, "metadata": metadata,
-    "budget": {"$ref": "#/components/schemas/Budget"}, "last_used_at": {"type": "string", "format": "date-time"},
+    "budget": {"$ref": "#/components/schemas/Budget"}, "last_used_at": {"type": "string", "format": "date-time",
+                                                                  "description": "The last request; before the gateway's last start, the start of its hour."},
     "key": {"type": "string", "description": "Only in the answer that creates the key: shown once, never stored."},
   },
 }
@@ -143,11 +144,29 @@ doc = {
 }
 text = json.dumps(doc, indent=2) + "\n"
 open("docs/admin-openapi.json", "w").write(text)
-swift = '''/// The admin API's OpenAPI document, served at `/admin/v1/openapi.json`; `docs/admin-openapi.json` is
-/// the same text (a test keeps them equal), made by `scripts/admin-openapi.py`.
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"))
+
+
+def members(mapping, indent):
+    return ",\n".join(indent + compact(key) + ":" + compact(value) for key, value in mapping.items())
+
+
+# The binary carries the same document without its indentation: one line per path and per schema.
+head = {key: value for key, value in doc.items() if key not in ("paths", "components")}
+components = {key: value for key, value in doc["components"].items() if key != "schemas"}
+pad = " " * 8
+served = (pad + compact(head)[:-1] + ',"paths":{\n' + members(doc["paths"], pad) + "\n" + pad + '},"components":'
+          + compact(components)[:-1] + ',"schemas":{\n' + members(doc["components"]["schemas"], pad) + "\n" + pad + "}}}")
+json.loads(served)
+swift = '''/// The admin API's OpenAPI document, served at `/admin/v1/openapi.json`: `docs/admin-openapi.json`
+/// without its indentation (a test keeps the two equal), both made by `scripts/admin-openapi.py`.
 enum AdminOpenAPI {
     static let json = #"""
-''' + text + '''"""#
+''' + served + '''
+        """#
 }
 '''
 open("Sources/Front/Admin/AdminOpenAPI.swift", "w").write(swift)

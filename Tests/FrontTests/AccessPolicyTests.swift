@@ -136,7 +136,8 @@ struct AccessPolicyTests {
     @Test("a daily budget: refused with insufficient_quota and the reset time once spent, open again the next day (time injected)")
     func budgetRollsOver() async throws {
         let clock = ManualClock(try Date("2026-12-01T10:00:00Z", strategy: .iso8601))
-        let gate = Self.gate(now: { clock.now }, ledger: try Self.ledger())
+        let ledger = try Self.ledger()
+        let gate = Self.gate(now: { clock.now }, ledger: ledger)
         // p/m: $2 in, $6 out per million; 100 bytes (50 tokens) + 1,000,000 output tokens ≈ $6.0001
         let caller = Self.caller(AccessLimits(budgetUSD: 10, period: .day))
         let ask = AccessGate.Ask(model: "p/m", endpoint: .chatCompletions, bodyBytes: 100, maxTokens: 1_000_000)
@@ -150,7 +151,13 @@ struct AccessPolicyTests {
             #expect(error.headers.contains(HTTPHeader(name: "x-orchestra-budget-reset", value: "2026-12-02T00:00:00Z")))
         }
         first.settle(costUSD: 9, tokens: 10)
-        try await Task.sleep(for: .milliseconds(100))  // settlement is written by its own task
+        // The settlement is written by its own task: wait for the ledger to say it landed.
+        let day = try Date("2026-12-01T00:00:00Z", strategy: .iso8601).timeIntervalSince1970
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try ledger.standing(subject: "key:key_a", periodStart: day).spentUSD != 9, ContinuousClock.now < deadline {
+            await Task.yield()
+        }
+        #expect(try ledger.standing(subject: "key:key_a", periodStart: day) == BudgetStanding(spentUSD: 9, reservedUSD: 0))
         let small = AccessGate.Ask(model: "p/m", endpoint: .chatCompletions, bodyBytes: 100, maxTokens: 100_000)  // ≈ $0.6
         let held = try #require(try await gate.admit(caller, small, requestID: "r3"))
         await #expect(throws: GatewayError.self) { try await gate.admit(caller, small, requestID: "r4") }

@@ -63,6 +63,21 @@ struct LimitOptions: ParsableArguments {
     }
 }
 
+/// `--disable` / `--enable` for `keys update` and `teams update`: off without revoking, or on again.
+struct StateFlags: ParsableArguments {
+    @Flag(help: "Turn it off (a key is refused; a team's keys are all refused) without revoking anything.")
+    var disable = false
+
+    @Flag(help: "Turn it on again.")
+    var enable = false
+
+    /// `true` to disable, `false` to enable, `nil` to leave as it is.
+    func disabled() throws -> Bool? {
+        if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
+        return disable ? true : enable ? false : nil
+    }
+}
+
 /// Prints a value as the admin API shows it.
 enum JSONPrinter {
     static func print(_ value: some Encodable) throws {

@@ -120,11 +120,7 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .customLong("expires-in-days"), help: "Days from now until the key stops working, or `never`.")
         var expiresInDays: String?
 
-        @Flag(help: "Turn the key off without revoking it.")
-        var disable = false
-
-        @Flag(help: "Turn a disabled key on again.")
-        var enable = false
+        @OptionGroup var state: StateFlags
 
         @OptionGroup var limits: LimitOptions
 
@@ -144,8 +140,7 @@ struct KeysCommand: ParsableCommand {
                     change.expiresAt = Date().addingTimeInterval(days * 86_400)
                 }
             }
-            if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
-            change.disabled = disable ? true : enable ? false : nil
+            change.disabled = try state.disabled()
             try change.apply(to: &record)
             try store.updateKey(record)
             try JSONPrinter.print(KeyView(record, now: Date()))

@@ -84,11 +84,7 @@ struct TeamsCommand: ParsableCommand {
         @Option(help: "A new name.")
         var name: String?
 
-        @Flag(help: "Turn the team off: every key of it is refused.")
-        var disable = false
-
-        @Flag(help: "Turn a disabled team on again.")
-        var enable = false
+        @OptionGroup var state: StateFlags
 
         @OptionGroup var limits: LimitOptions
 
@@ -97,8 +93,7 @@ struct TeamsCommand: ParsableCommand {
             var record = try TeamsCommand.find(team, in: store)
             var change = try limits.change()
             change.name = name
-            if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
-            change.disabled = disable ? true : enable ? false : nil
+            change.disabled = try state.disabled()
             try change.apply(to: &record)
             try store.updateTeam(record)
             try JSONPrinter.print(try TeamsCommand.view(record, in: store))

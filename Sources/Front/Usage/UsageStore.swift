@@ -161,11 +161,12 @@ final class UsageStore: Sendable {
         }
     }
 
-    /// When each client last made a request, from the raw records kept (read once at start).
+    /// The hour in which each client last made a request, from the hourly rollups (read once at start:
+    /// a scan of the raw records would grow with their retention; the recorder keeps exact times after).
     func lastUse() throws -> [String: Double] {
         try pool.read { db in
             var last: [String: Double] = [:]
-            for row in try GRDB.Row.fetchAll(db, sql: "SELECT client, MAX(time) AS time FROM requests GROUP BY client") {
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT client, MAX(bucket) AS time FROM usage_hourly GROUP BY client") {
                 last[row["client"]] = row["time"]
             }
             return last
