@@ -80,21 +80,16 @@ struct Gateway {
             logger.notice("listening on http://\(address)")
             listeningContinuation.yield()
         }
-        let http: any Service
-        if notifier.passedSocketCount > 0 {
-            // Socket activation: systemd owns the listening socket; `[server] listen` is not used.
-            http = ActivatedHTTPServer(
-                socket: SystemdNotifier.firstPassedSocket, responder: router.buildResponder(), serverName: "orchestra",
-                logger: logger, onServerRunning: onServerRunning
-            )
-        } else {
-            http = Application(
-                router: router,
-                configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "orchestra"),
-                onServerRunning: onServerRunning,
-                logger: logger
-            )
-        }
+        // Socket activation: systemd owns the listening socket; `[server] listen` is not used.
+        let listener: GatewayHTTPServer<RouterResponder<GatewayRequestContext>>.Listener =
+            notifier.passedSocketCount > 0
+            ? .socket(SystemdNotifier.firstPassedSocket) : .address(host: config.server.host, port: config.server.port)
+        let fileLimit = FileDescriptorLimit.raise()
+        let connectionCap = config.server.door.maxConnections ?? FileDescriptorLimit.connectionCap(forLimit: fileLimit)
+        logger.info("open-file limit \(fileLimit): up to \(connectionCap) client connections")
+        let http = GatewayHTTPServer(
+            listener: listener, responder: router.buildResponder(), door: config.server.door, connectionCap: connectionCap,
+            metrics: FrontDoorMetrics(registry: metrics.registry), logger: logger, onServerRunning: onServerRunning)
         let lifecycle = GatewayLifecycle(
             supervisor: supervisor, notifier: notifier, configPath: configPath, listening: listening, logger: logger
         )

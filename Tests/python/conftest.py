@@ -168,12 +168,12 @@ flush_interval = 0.1
     process.wait(timeout=15)
 
 
-def start_gateway(config, env):
+def start_gateway(config, env, preexec_fn=None):
     """Starts `orchestra serve --config config` and waits for its own "ready" line; returns the process
     and the address it listens on. One thread reads stderr line by line (and keeps draining it, so the
-    gateway never blocks on a full pipe)."""
+    gateway never blocks on a full pipe); the lines after "ready" wait in `process.log_lines`."""
     process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, preexec_fn=preexec_fn)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line.decode()) for line in iter(process.stderr.readline, b"")],
                      daemon=True).start()
@@ -191,6 +191,7 @@ def start_gateway(config, env):
     if url is None or "ready:" not in log:
         process.kill()
         raise RuntimeError("gateway did not start:\n" + log)
+    process.log_lines = lines
     return process, url
 
 

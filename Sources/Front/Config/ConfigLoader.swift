@@ -112,7 +112,10 @@ enum ConfigLoader {
     }
 
     private static func parseServer(_ reader: TOMLReader) throws(ConfigError) -> ServerConfig {
-        try reader.rejectUnknownKeys(allowed: ["listen", "max_body_bytes", "worker_binary", "runtime_dir", "log_format"])
+        try reader.rejectUnknownKeys(allowed: [
+            "listen", "max_body_bytes", "worker_binary", "runtime_dir", "log_format", "max_connections", "header_timeout",
+            "body_timeout", "idle_timeout", "allowed_hosts", "cors_origins",
+        ])
         var server = ServerConfig()
         if let format = try reader.string("log_format") {
             guard let parsed = ServerConfig.LogFormat(rawValue: format) else {
@@ -131,6 +134,15 @@ enum ConfigLoader {
         server.maxBodyBytes = try reader.int("max_body_bytes", .positive) ?? server.maxBodyBytes
         server.workerBinary = try reader.string("worker_binary")
         server.runtimeDirectory = try reader.string("runtime_dir")
+        server.door.maxConnections = try reader.int("max_connections", .atLeastOne)
+        let seconds: [(String, WritableKeyPath<FrontDoorConfig, Double>)] = [
+            ("header_timeout", \.headerTimeout), ("body_timeout", \.bodyTimeout), ("idle_timeout", \.idleTimeout),
+        ]
+        for (key, path) in seconds {
+            if let value = try reader.double(key, .positiveSeconds) { server.door[keyPath: path] = value }
+        }
+        server.door.allowedHosts = try reader.stringArray("allowed_hosts") ?? []
+        server.door.corsOrigins = try reader.stringArray("cors_origins") ?? []
         return server
     }
 

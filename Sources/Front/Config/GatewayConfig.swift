@@ -48,6 +48,8 @@ public struct ServerConfig: Sendable, Equatable {
     /// Directory for the worker sockets; `nil` means `$RUNTIME_DIRECTORY` or a private temp dir.
     public var runtimeDirectory: String?
     public var logFormat: LogFormat = .text
+    /// How many clients may connect, how long they may take, and which browsers may call.
+    public var door = FrontDoorConfig()
 
     public enum LogFormat: String, Sendable, Equatable, CaseIterable {
         case text, json

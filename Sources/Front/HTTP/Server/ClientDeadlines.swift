@@ -1,0 +1,114 @@
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a client connection that takes too long to send its request head or body, or sits idle too
+/// long between requests, so slow or idle clients cannot hold the gateway's sockets. It sits first in
+/// the connection's pipeline to see the first byte of each request; `RequestProgress`, after the HTTP
+/// decoder, tells it when a head or a whole request has been read and when an answer is written.
+///
+/// It also delays the "stop" a shutting-down gateway sends each connection by `drainGrace`, so a
+/// request already sent on an idle keep-alive connection is read and answered, not reset.
+final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private var phases: ConnectionPhases
+    private let metrics: FrontDoorMetrics
+    private let logger: Logger
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(door: FrontDoorConfig, metrics: FrontDoorMetrics, logger: Logger) {
+        phases = ConnectionPhases(timeouts: door)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        apply(phases.opened)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        apply(phases.bytesArrived())
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent, phases.timeouts.drainGrace > 0 else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        let loopBound = context.loopBound
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(phases.timeouts.drainGrace * 1e9))) {
+            loopBound.value.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func headRead() { apply(phases.headRead()) }
+    func requestRead() { apply(phases.requestRead()) }
+    func answerWritten() { apply(phases.answerWritten()) }
+
+    private func apply(_ deadline: ConnectionPhases.Deadline) {
+        switch deadline {
+        case .keep:
+            return
+        case .cancel:
+            timer?.cancel()
+            timer = nil
+        case .after(let seconds):
+            timer?.cancel()
+            guard let context else { return }
+            let loopBound = context.loopBound
+            let phase = phases.phase
+            timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
+                timer = nil
+                metrics.timedOut(phase)
+                logger.debug("closing a connection that took too long (\(phase.rawValue) timeout)")
+                loopBound.value.close(promise: nil)
+            }
+        }
+    }
+}
+
+/// Reports a connection's request heads, whole requests and written answers to its `ClientDeadlines`,
+/// from after the HTTP decoder where those boundaries are known.
+final class RequestProgress: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private var deadlines: ClientDeadlines?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        deadlines = try? context.pipeline.syncOperations.handler(type: ClientDeadlines.self)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: deadlines?.headRead()
+        case .end: deadlines?.requestRead()
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { deadlines?.answerWritten() }
+        context.write(data, promise: promise)
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+import NIOCore
+
+/// Caps open client connections on the listening socket: past the cap a new connection is closed the
+/// moment it is accepted, so a flood of idle sockets can never exhaust the gateway's file descriptors
+/// (the worker sockets, the database and established streams keep theirs). Logs when the cap is
+/// reached and when it is left, and counts every refusal.
+final class ConnectionCap: ChannelInboundHandler {
+    typealias InboundIn = any Channel
+    typealias InboundOut = any Channel
+
+    private var state: ConnectionCapState
+    private let metrics: FrontDoorMetrics
+    private let logger: Logger
+
+    init(cap: Int, metrics: FrontDoorMetrics, logger: Logger) {
+        state = ConnectionCapState(cap: cap)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let connection = unwrapInboundIn(data)
+        switch state.accepted() {
+        case .refuse(let firstOfEpisode):
+            connection.close(promise: nil)
+            metrics.refused()
+            if firstOfEpisode {
+                logger.warning(
+                    "\(state.cap) client connections open, the cap: closing new ones until one ends ([server] max_connections)")
+            }
+        case .serve:
+            metrics.open(state.open)
+            let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            connection.closeFuture.hop(to: context.eventLoop).whenComplete { _ in
+                loopBound.value.handler.closed()
+            }
+            context.fireChannelRead(data)
+        }
+    }
+
+    private func closed() {
+        if let refused = state.closed() {
+            logger.notice("below the connection cap again after closing \(refused) new connection(s)")
+        }
+        metrics.open(state.open)
+    }
+}

@@ -1,0 +1,91 @@
+import Testing
+
+@testable import OrchestraFront
+
+@Suite("Front door: connection deadlines, the connection cap, its config")
+struct FrontDoorTests {
+    static let door: FrontDoorConfig = {
+        var door = FrontDoorConfig()
+        (door.headerTimeout, door.bodyTimeout, door.idleTimeout) = (10, 60, 30)
+        return door
+    }()
+
+    @Test func aConnectionWaitsIdleThenHasTheHeaderThenTheBodyTimeout() {
+        var phases = ConnectionPhases(timeouts: Self.door)
+        #expect(phases.opened == .after(seconds: 30))
+        #expect(phases.bytesArrived() == .after(seconds: 10))
+        #expect(phases.bytesArrived() == .keep, "more head bytes do not extend the header deadline")
+        #expect(phases.headRead() == .after(seconds: 60))
+        #expect(phases.bytesArrived() == .keep, "body bytes do not extend the body deadline")
+        #expect(phases.requestRead() == .cancel)
+        #expect(phases.phase == .answering)
+        #expect(phases.bytesArrived() == .keep, "no deadline while the gateway answers")
+        #expect(phases.answerWritten() == .after(seconds: 30))
+        #expect(phases.phase == .idle)
+    }
+
+    @Test func pipelinedRequestsGoIdleOnlyAfterTheLastAnswer() {
+        var phases = ConnectionPhases(timeouts: Self.door)
+        _ = phases.bytesArrived()
+        _ = phases.headRead()
+        _ = phases.requestRead()
+        _ = phases.headRead()
+        _ = phases.requestRead()
+        #expect(phases.answersOwed == 2)
+        #expect(phases.answerWritten() == .keep)
+        #expect(phases.answerWritten() == .after(seconds: 30))
+    }
+
+    @Test func aNextRequestArrivingBeforeTheAnswerEndsKeepsItsOwnDeadline() {
+        var phases = ConnectionPhases(timeouts: Self.door)
+        _ = phases.bytesArrived()
+        _ = phases.headRead()
+        _ = phases.requestRead()
+        #expect(phases.headRead() == .after(seconds: 60))
+        #expect(phases.answerWritten() == .keep, "the second request's body deadline stays")
+        #expect(phases.phase == .body)
+    }
+
+    @Test func theCapServesUpToItsSizeThenRefusesAndLogsOncePerEpisode() {
+        var cap = ConnectionCapState(cap: 2)
+        #expect(cap.accepted() == .serve)
+        #expect(cap.accepted() == .serve)
+        #expect(cap.accepted() == .refuse(firstOfEpisode: true))
+        #expect(cap.accepted() == .refuse(firstOfEpisode: false))
+        #expect(cap.open == 2)
+        #expect(cap.closed() == 2, "leaving the cap reports how many were refused")
+        #expect(cap.closed() == nil)
+        #expect(cap.accepted() == .serve)
+        #expect(cap.accepted() == .serve)
+        #expect(cap.accepted() == .refuse(firstOfEpisode: true), "a new episode logs again")
+    }
+
+    @Test(arguments: [(1024, 896), (256, 128), (65536, 61440), (100, 16), (Int.max, 983_040)])
+    func theDerivedCapKeepsAReserveOfDescriptors(limit: Int, cap: Int) {
+        #expect(FileDescriptorLimit.connectionCap(forLimit: limit) == cap)
+    }
+
+    @Test func theDateHeaderIsInIMFFixdateForm() {
+        #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDateCache.format(1_796_140_800) == "Tue, 01 Dec 2026 16:00:00 GMT")
+    }
+
+    @Test func theDoorIsConfiguredUnderServer() throws {
+        let config = try ConfigLoader.parse(
+            """
+            [server]
+            max_connections = 500
+            header_timeout = 5
+            body_timeout = 20
+            idle_timeout = 15
+            allowed_hosts = ["gateway.internal"]
+            cors_origins = ["https://app.example"]
+            """)
+        let door = config.server.door
+        #expect(door.maxConnections == 500)
+        #expect((door.headerTimeout, door.bodyTimeout, door.idleTimeout) == (5, 20, 15))
+        #expect(door.allowedHosts == ["gateway.internal"])
+        #expect(door.corsOrigins == ["https://app.example"])
+        #expect(try ConfigLoader.parse("").server.door == FrontDoorConfig())
+    }
+}
