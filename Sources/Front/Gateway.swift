@@ -40,6 +40,8 @@ struct Gateway {
         let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
         let router = Router(context: GatewayRequestContext.self)
         if telemetry != nil { router.add(middleware: TracingMiddleware()) }
+        router.add(middleware: BrowserGuard(door: config.server.door, listenHost: listenHost))
+        if !config.server.door.corsOrigins.isEmpty { router.add(middleware: CORSLayer.middleware(origins: config.server.door.corsOrigins)) }
         router.add(middleware: ErrorMiddleware(maxBodyBytes: config.server.maxBodyBytes))
         if let access {
             router.add(

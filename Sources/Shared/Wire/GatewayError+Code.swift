@@ -15,6 +15,8 @@ extension GatewayError {
             /// The caller is known but may not do this; the string is the `code`.
             case permissionDenied(String)
             case requestTooLarge
+            /// The request's body is not JSON (a browser's form or `text/plain` post, say).
+            case unsupportedMediaType
             case providerUnavailable
             case noRouteMember
             case usageUnavailable
@@ -73,7 +75,12 @@ extension GatewayError {
         public static let unpricedModel = Code(.permissionDenied("unpriced_model"))
         /// An admin surface asked for by a caller without the admin key.
         public static let adminRequired = Code(.permissionDenied("admin_required"))
+        /// A `Host` the gateway does not serve (a DNS-rebinding page, or a name missing from `allowed_hosts`).
+        public static let hostNotAllowed = Code(.permissionDenied("host_not_allowed"))
+        /// A browser origin not in `[server] cors_origins`.
+        public static let originNotAllowed = Code(.permissionDenied("origin_not_allowed"))
         public static let requestTooLarge = Code(.requestTooLarge)
+        public static let unsupportedMediaType = Code(.unsupportedMediaType)
         public static let providerUnavailable = Code(.providerUnavailable)
         public static let noRouteMember = Code(.noRouteMember)
         public static let usageUnavailable = Code(.usageUnavailable)
@@ -106,6 +113,7 @@ extension GatewayError {
             case .missingKey, .invalidAPIKey: return 401
             case .permissionDenied: return 403
             case .requestTooLarge: return 413
+            case .unsupportedMediaType: return 415
             case .providerUnavailable, .noRouteMember, .usageUnavailable, .upstreamOverloaded: return 503
             case .rateLimited, .upstreamRateLimited: return 429
             case .quotaExhausted(let status), .upstream(let status, _, _), .http(let status): return status
@@ -118,7 +126,8 @@ extension GatewayError {
         /// OpenAI's `error.type`.
         public var type: String {
             switch base {
-            case .invalidRequest, .modelNotFound, .notFound, .requestTooLarge, .invalidAPIKey: return "invalid_request_error"
+            case .invalidRequest, .modelNotFound, .notFound, .requestTooLarge, .unsupportedMediaType, .invalidAPIKey:
+                return "invalid_request_error"
             case .missingKey: return "authentication_error"
             case .permissionDenied: return "permission_error"
             case .rateLimited, .quotaExhausted, .upstreamRateLimited: return "rate_limit_error"
@@ -141,6 +150,7 @@ extension GatewayError {
             case .invalidAPIKey: return "invalid_api_key"
             case .permissionDenied(let detail): return detail
             case .requestTooLarge: return "request_too_large"
+            case .unsupportedMediaType: return "unsupported_media_type"
             case .providerUnavailable: return "provider_unavailable"
             case .noRouteMember: return "no_route_member"
             case .usageUnavailable: return "usage_unavailable"
@@ -173,7 +183,7 @@ extension GatewayError {
                 return true
             case .upstream(let status, _, _): return [429, 500, 502, 503, 504].contains(status) && !isQuotaExhausted
             case .invalidRequest, .modelNotFound, .notFound, .missingKey, .invalidAPIKey, .permissionDenied, .requestTooLarge,
-                .noRouteMember,
+                .unsupportedMediaType, .noRouteMember,
                 .usageUnavailable,
                 .rateLimited, .quotaExhausted, .upstreamTimeout, .workerLost, .http, .internalError:
                 return false
@@ -210,7 +220,7 @@ extension GatewayError.Code {
         (2, .modelNotFound), (3, .notFound), (4, .missingKey), (5, .requestTooLarge), (6, .providerUnavailable),
         (7, .noRouteMember), (8, .usageUnavailable), (9, .rateLimited), (11, .upstreamRateLimited), (12, .upstreamOverloaded),
         (13, .upstreamServerError), (14, .upstreamUnreachable), (15, .upstreamInvalid), (16, .malformedFunctionCall),
-        (17, .upstreamTimeout), (18, .workerLost), (21, .internalError), (22, .invalidAPIKey),
+        (17, .upstreamTimeout), (18, .workerLost), (21, .internalError), (22, .invalidAPIKey), (24, .unsupportedMediaType),
     ]
 
     var wire: Wire {
