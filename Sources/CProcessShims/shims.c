@@ -62,8 +62,19 @@ int orchestra_set_parent_death_signal(int signal_number) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal_number, 0, 0, 0);
 }
 
+int orchestra_forbid_inspection(void) {
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 void orchestra_limit_malloc_arenas(int count) {
     mallopt(M_ARENA_MAX, count);
+}
+
+void orchestra_return_large_buffers(int threshold) {
+    /* A fixed threshold turns off glibc's sliding one, which after one large answer would keep every
+       later buffer of that size in the heap (RSS that never comes back). */
+    mallopt(M_MMAP_THRESHOLD, threshold);
+    mallopt(M_TRIM_THRESHOLD, 2 * threshold);
 }
 
 extern char **environ;

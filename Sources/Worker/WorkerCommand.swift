@@ -29,6 +29,10 @@ public struct WorkerCommand: ParsableCommand {
         // Die with the front even if it is killed without a chance to clean up.
         _ = orchestra_set_parent_death_signal(SIGTERM)
         signal(SIGPIPE, SIG_IGN)
+        // A large upstream answer's buffers go back to the system once relayed.
+        orchestra_return_large_buffers(256 * 1024)
+        // A worker holds its provider's keys: no other process of this user may read its memory or fds.
+        _ = orchestra_forbid_inspection()
         let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
         if getenv(JSONLogHandler.environmentVariable).map({ String(cString: $0) }) == "json" {
             LoggingSystem.bootstrap { JSONLogHandler(label: $0) }

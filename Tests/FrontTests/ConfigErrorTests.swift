@@ -25,6 +25,8 @@ struct ConfigErrorTests {
         ("[providers.mine]\nbase_url = \"http://h\"\ndialect = \"soap\"", "providers.mine.dialect"),
         ("[providers.Bad-Name]\nbase_url = \"http://h\"", "providers.Bad-Name"),
         ("[providers.mistral]\ncolour = \"red\"", "providers.mistral.colour"),
+        ("[providers.mistral]\nmax_answer_bytes = 999999999", "providers.mistral.max_answer_bytes"),
+        ("[providers.mistral]\nmax_answer_seconds = 0", "providers.mistral.max_answer_seconds"),
         ("[providers.mistral.headers]\nAuthorization = \"Bearer x\"", "providers.mistral.headers.Authorization"),
         ("[providers.mistral]\ncompletions = \"sometimes\"", "providers.mistral.completions"),
         ("[providers.mistral]\napi_key_env = \"A\"\napi_key_file = \"/k\"", "providers.mistral.api_key_file"),

@@ -21,5 +21,11 @@ int orchestra_set_parent_death_signal(int signal_number);
 
 /// Caps glibc's malloc arenas (one per thread by default, each holding its own free memory).
 void orchestra_limit_malloc_arenas(int count);
+/// Makes the process non-dumpable: its `/proc/<pid>/fd`, `mem` and `environ` then belong to root, so
+/// another process of the same user cannot read the keys it holds (nor can it dump core).
+int orchestra_forbid_inspection(void);
+/// Allocations of `threshold` bytes or more are mapped and unmapped on their own, so a large answer's
+/// buffers go back to the system when freed.
+void orchestra_return_large_buffers(int threshold);
 
 #endif

@@ -16,6 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // The front's threads share a few hot structures; more malloc arenas than that only add RSS.
         orchestra_limit_malloc_arenas(2)
+        orchestra_return_large_buffers(256 * 1024)
+        // The front holds env-var keys in memfds (for restarted workers) and the admin key: no other
+        // process of this user may open /proc/<front>/fd or read its memory.
+        _ = orchestra_forbid_inspection()
         var config: GatewayConfig
         do {
             config = try ConfigLoader.load(path: options.config)

@@ -5,6 +5,7 @@ enum ProviderConfigParser {
     static let allowedKeys: Set<String> = [
         "enabled", "dialect", "base_url", "api_key_env", "api_key_file", "headers", "models", "display_name",
         "colour", "connect_timeout", "first_byte_timeout", "idle_timeout", "quirks", "completions", "limits",
+        "max_answer_bytes", "max_answer_seconds",
     ]
 
     static func parse(_ reader: TOMLReader, name: String, base: ProviderConfig?) throws(ConfigError) -> ProviderConfig {
@@ -57,6 +58,14 @@ enum ProviderConfigParser {
         provider.timeouts.connect = try reader.double("connect_timeout", .positiveSeconds) ?? provider.timeouts.connect
         provider.timeouts.firstByte = try reader.double("first_byte_timeout", .positiveSeconds) ?? provider.timeouts.firstByte
         provider.timeouts.idle = try reader.double("idle_timeout", .positiveSeconds) ?? provider.timeouts.idle
+        provider.timeouts.answer = try reader.double("max_answer_seconds", .positiveSeconds) ?? provider.timeouts.answer
+        if let bytes = try reader.int("max_answer_bytes", .positive) {
+            guard bytes <= ProviderConfig.maxAnswerBytesLimit else {
+                throw ConfigError(
+                    path: reader.child("max_answer_bytes"), message: "must be at most \(ProviderConfig.maxAnswerBytesLimit) (48 MiB)")
+            }
+            provider.maxAnswerBytes = bytes
+        }
         if let text = try reader.string("completions") {
             guard let mode = CompletionsMode(rawValue: text) else {
                 let known = CompletionsMode.allCases.map(\.rawValue).joined(separator: ", ")

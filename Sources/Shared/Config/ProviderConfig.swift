@@ -21,6 +21,11 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var limits: RateLimits
     public var modelLimits: [String: RateLimits]
     public var queue: QueuePolicy
+    /// The largest answer relayed, in bytes as the upstream sends them (streamed or not); past it the
+    /// answer ends with a 502. Bounded by what one frame carries.
+    public var maxAnswerBytes = ProviderConfig.defaultMaxAnswerBytes
+    public static let defaultMaxAnswerBytes = 32 << 20
+    public static let maxAnswerBytesLimit = 48 << 20
 
     public init(
         name: String, displayName: String, dialect: DialectKind, baseURL: String, key: KeySource,
@@ -91,15 +96,18 @@ public enum KeySource: Sendable, Equatable, Codable {
     }
 }
 
-/// Upstream time limits, in seconds. A stream that stops moving for `idle` seconds is ended with an error.
+/// Upstream time limits, in seconds. A stream that stops moving for `idle` seconds is ended with an error,
+/// and so is any answer, streamed or not, still running after `answer` seconds (a stream that never ends).
 public struct UpstreamTimeouts: Sendable, Equatable, Codable {
     public var connect: Double
     public var firstByte: Double
     public var idle: Double
+    public var answer: Double
 
-    public init(connect: Double = 10, firstByte: Double = 120, idle: Double = 120) {
+    public init(connect: Double = 10, firstByte: Double = 120, idle: Double = 120, answer: Double = 600) {
         self.connect = connect
         self.firstByte = firstByte
         self.idle = idle
+        self.answer = answer
     }
 }

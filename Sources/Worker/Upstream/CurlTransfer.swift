@@ -40,8 +40,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// The next moment this transfer must have made progress by.
     var deadline: Double {
-        if firstByteAt == nil { return startedAt + timeouts.firstByte }
-        return lastActivityAt + timeouts.idle
+        let progress = firstByteAt == nil ? startedAt + timeouts.firstByte : lastActivityAt + timeouts.idle
+        return min(progress, startedAt + timeouts.answer)
     }
 
     func attach(to easy: UnsafeMutableRawPointer) throws(GatewayError) {
@@ -115,9 +115,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     func timedOut() {
         let detail =
-            firstByteAt == nil
-            ? "no answer within \(Self.format(timeouts.firstByte)) s"
-            : "no data for \(Self.format(timeouts.idle)) s"
+            MonotonicClock.seconds() >= startedAt + timeouts.answer
+            ? "the answer ran longer than \(Self.format(timeouts.answer)) s ([providers.\(provider)] max_answer_seconds)"
+            : firstByteAt == nil
+                ? "no answer within \(Self.format(timeouts.firstByte)) s" : "no data for \(Self.format(timeouts.idle)) s"
         answer.fail(.upstreamTimeout(provider, detail: detail), into: &frames)
         emitFrames()
     }

@@ -51,13 +51,17 @@ struct UpstreamAnswer {
     /// Set once a terminal frame (`end` or `failure`) went out; nothing may follow it.
     private(set) var ended = false
 
-    static let maximumBufferedBody = 64 * 1024 * 1024
+    /// The most bytes the upstream may send for this answer (`[providers.x] max_answer_bytes`).
+    private let maxAnswerBytes: Int
+    private var bytesIn = 0
     private static let usageKey = Array(#""total_tokens""#.utf8)
 
     init(
         id: UInt32, provider: String, request: PreparedRequest, clientWantsStream: Bool,
-        mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError, responseModel: String?
+        mapError: @escaping @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError, responseModel: String?,
+        maxAnswerBytes: Int = ProviderConfig.defaultMaxAnswerBytes
     ) {
+        self.maxAnswerBytes = maxAnswerBytes
         self.id = id
         self.provider = provider
         self.translator = request.translator
@@ -103,14 +107,18 @@ struct UpstreamAnswer {
                 mode = .buffering
             }
         }
+        bytesIn += bytes.count
+        if bytesIn > maxAnswerBytes {
+            fail(
+                .upstreamInvalid(provider, detail: "it is larger than \(maxAnswerBytes) bytes ([providers.\(provider)] max_answer_bytes)"),
+                into: &frames)
+            body = []
+            return false
+        }
         switch mode {
         case .streaming:
             return forward(parser.feed(bytes), into: &frames)
         case .buffering, .awaitingBody:
-            if body.count + bytes.count > Self.maximumBufferedBody {
-                fail(.upstreamInvalid(provider, detail: "it is larger than \(Self.maximumBufferedBody) bytes"), into: &frames)
-                return false
-            }
             body.append(contentsOf: bytes)
         }
         return true

@@ -59,6 +59,7 @@ final class UpstreamBackend: Sendable {
         transport.start(
             UpstreamExchange(
                 id: id, provider: config.name, request: request, clientWantsStream: call.stream, timeouts: config.timeouts,
+                maxAnswerBytes: config.maxAnswerBytes,
                 mapError: { dialect.mapError(status: $0, body: $1, headers: $2) }, responseModel: call.responseModel,
                 onFinish: { outcome in
                     limiter.value.finish(

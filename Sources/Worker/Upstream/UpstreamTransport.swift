@@ -10,6 +10,7 @@ struct UpstreamExchange: @unchecked Sendable {
     var request: PreparedRequest
     var clientWantsStream: Bool
     var timeouts: UpstreamTimeouts
+    var maxAnswerBytes: Int
     var mapError: @Sendable (Int, [UInt8], [HTTPHeader]) -> GatewayError
     var responseModel: String?
     /// Told how the exchange ended, on the worker's event loop.
@@ -18,7 +19,7 @@ struct UpstreamExchange: @unchecked Sendable {
     func answer() -> UpstreamAnswer {
         UpstreamAnswer(
             id: id, provider: provider, request: request, clientWantsStream: clientWantsStream, mapError: mapError,
-            responseModel: responseModel
+            responseModel: responseModel, maxAnswerBytes: maxAnswerBytes
         )
     }
 }
