@@ -149,7 +149,7 @@ struct UsageTests {
         let path = Self.database()
         let fakes = try await FakeProviders.start()
         defer { fakes.stop() }
-        // Create the schema, then seed 20,000 raw rows 40 days old (retention is 30) and their daily total:
+        // Create the schema, then seed 20,000 raw rows 40 days old (retention is 7) and their daily total:
         // ten clean-up steps, so several requests are served while they run, however slow the first one is.
         var gateway = try await GatewayProcess.start(
             config: DialectGateway.config(fakes) + Self.usageConfig(path)(fakes), environment: ["FAKE_API_KEY": FakeProviders.key]
@@ -157,13 +157,15 @@ struct UsageTests {
         _ = await gateway.stop()
         let old = Date().timeIntervalSince1970 - 40 * 86400
         try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO names (name) VALUES ('anonymous'), ('priced'), ('chat')")
             for index in 0..<20000 {
                 try db.execute(
                     sql: """
-                        INSERT INTO requests (time, request_id, client, provider, model, endpoint, status, prompt_tokens, completion_tokens,
-                            reasoning_tokens, cached_tokens, estimated, latency, attempts, fallback)
-                        VALUES (?, ?, 'anonymous', 'priced', 'chat', 'chat', 200, 1, 1, 0, 0, 0, 0.1, 1, 0)
-                        """, arguments: [old + Double(index), "old-\(index)"])
+                        INSERT INTO request_log (time_ms, request_id, client, provider, model, endpoint, status, prompt_tokens,
+                            completion_tokens, reasoning_tokens, cached_tokens, latency_us, attempts, flags)
+                        SELECT ?, ?, a.id, p.id, c.id, c.id, 200, 1, 1, 0, 0, 100000, 1, 0
+                        FROM names a, names p, names c WHERE a.name = 'anonymous' AND p.name = 'priced' AND c.name = 'chat'
+                        """, arguments: [Int64((old + Double(index)) * 1000), "old-\(index)"])
             }
             try db.execute(
                 sql: """

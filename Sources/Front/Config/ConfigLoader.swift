@@ -175,12 +175,14 @@ enum ConfigLoader {
 
     private static func parseUsage(_ reader: TOMLReader) throws(ConfigError) -> UsageConfig {
         try reader.rejectUnknownKeys(allowed: [
-            "database", "flush_interval", "retention_days", "reference_model", "reference_input_price", "reference_output_price",
+            "database", "flush_interval", "retention_days", "max_raw_records", "reference_model", "reference_input_price",
+            "reference_output_price",
         ])
         var usage = UsageConfig()
         usage.database = try reader.string("database")
         usage.flushInterval = try reader.double("flush_interval", .positive) ?? usage.flushInterval
         usage.retentionDays = try reader.double("retention_days", .positive) ?? usage.retentionDays
+        usage.maxRawRecords = try reader.int("max_raw_records", .positive) ?? usage.maxRawRecords
         usage.referenceModel = try reader.string("reference_model")
         usage.referenceInputPrice = try reader.double("reference_input_price")
         usage.referenceOutputPrice = try reader.double("reference_output_price")

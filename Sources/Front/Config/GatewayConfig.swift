@@ -76,13 +76,15 @@ public struct UsageConfig: Sendable, Equatable {
     public var flushInterval: Double
     /// Days raw records are kept; hourly and daily totals are kept for good.
     public var retentionDays: Double
+    /// The most raw records kept, whatever their age: the bound on disk use of a busy gateway.
+    public var maxRawRecords = 20_000_000
     /// The model savings are measured against, with its prices in USD per 1M tokens.
     public var referenceModel: String?
     public var referenceInputPrice: Double?
     public var referenceOutputPrice: Double?
 
     public init(
-        database: String? = nil, flushInterval: Double = 1, retentionDays: Double = 30, referenceModel: String? = nil,
+        database: String? = nil, flushInterval: Double = 1, retentionDays: Double = 7, referenceModel: String? = nil,
         referenceInputPrice: Double? = nil, referenceOutputPrice: Double? = nil
     ) {
         self.database = database

@@ -111,6 +111,60 @@ enum GatewayDatabase {
                         """)
             }
         }
+        migrator.registerMigration("v4-lean-usage") { db in
+            // Raw records carry small integers for the strings that repeat (client, team, route, provider,
+            // model, endpoint: one `names` table), whole milliseconds, microseconds and nano-dollars
+            // instead of floating point, and two flags in one column; the reference cost lives only in
+            // the rollups. `requests` stays as a view with the old columns (insertable) for reports and ad-hoc queries.
+            try db.execute(
+                sql: """
+                    CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                    CREATE TABLE request_log (
+                        id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, request_id TEXT NOT NULL, client INTEGER NOT NULL,
+                        team INTEGER, route INTEGER, provider INTEGER NOT NULL, model INTEGER NOT NULL, endpoint INTEGER NOT NULL,
+                        status INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+                        reasoning_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL, cost_nano_usd INTEGER,
+                        latency_us INTEGER NOT NULL, ttfb_us INTEGER, attempts INTEGER NOT NULL, flags INTEGER NOT NULL);
+                    INSERT OR IGNORE INTO names (name)
+                        SELECT client FROM requests UNION SELECT team FROM requests WHERE team IS NOT NULL
+                        UNION SELECT route FROM requests WHERE route IS NOT NULL UNION SELECT provider FROM requests
+                        UNION SELECT model FROM requests UNION SELECT endpoint FROM requests;
+                    INSERT INTO request_log
+                        SELECT r.id, CAST(round(r.time * 1000) AS INTEGER), r.request_id, c.id, t.id, ro.id, p.id, m.id, e.id,
+                            r.status, r.prompt_tokens, r.completion_tokens, r.reasoning_tokens, r.cached_tokens,
+                            CAST(round(r.cost * 1e9) AS INTEGER), CAST(round(r.latency * 1e6) AS INTEGER),
+                            CAST(round(r.ttfb * 1e6) AS INTEGER), r.attempts, r.estimated | (r.fallback << 1)
+                        FROM requests r JOIN names c ON c.name = r.client LEFT JOIN names t ON t.name = r.team
+                            LEFT JOIN names ro ON ro.name = r.route JOIN names p ON p.name = r.provider
+                            JOIN names m ON m.name = r.model JOIN names e ON e.name = r.endpoint;
+                    DROP TABLE requests;
+                    CREATE VIEW requests AS
+                        SELECT r.id, r.time_ms / 1000.0 AS time, r.request_id, c.name AS client, t.name AS team, ro.name AS route,
+                            p.name AS provider, m.name AS model, e.name AS endpoint, r.status, r.prompt_tokens,
+                            r.completion_tokens, r.reasoning_tokens, r.cached_tokens, r.flags & 1 AS estimated,
+                            r.cost_nano_usd / 1e9 AS cost, NULL AS reference_cost, r.latency_us / 1e6 AS latency,
+                            r.ttfb_us / 1e6 AS ttfb, r.attempts, (r.flags >> 1) & 1 AS fallback
+                        FROM request_log r JOIN names c ON c.id = r.client LEFT JOIN names t ON t.id = r.team
+                            LEFT JOIN names ro ON ro.id = r.route JOIN names p ON p.id = r.provider JOIN names m ON m.id = r.model
+                            JOIN names e ON e.id = r.endpoint;
+                    CREATE TRIGGER requests_insert INSTEAD OF INSERT ON requests BEGIN
+                        INSERT OR IGNORE INTO names (name) VALUES (NEW.client), (NEW.provider), (NEW.model), (NEW.endpoint);
+                        INSERT OR IGNORE INTO names (name) SELECT NEW.team WHERE NEW.team IS NOT NULL;
+                        INSERT OR IGNORE INTO names (name) SELECT NEW.route WHERE NEW.route IS NOT NULL;
+                        INSERT INTO request_log (time_ms, request_id, client, team, route, provider, model, endpoint, status,
+                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost_nano_usd, latency_us, ttfb_us,
+                            attempts, flags)
+                        VALUES (CAST(round(NEW.time * 1000) AS INTEGER), NEW.request_id,
+                            (SELECT id FROM names WHERE name = NEW.client), (SELECT id FROM names WHERE name = NEW.team),
+                            (SELECT id FROM names WHERE name = NEW.route), (SELECT id FROM names WHERE name = NEW.provider),
+                            (SELECT id FROM names WHERE name = NEW.model), (SELECT id FROM names WHERE name = NEW.endpoint),
+                            NEW.status, NEW.prompt_tokens, NEW.completion_tokens, NEW.reasoning_tokens, NEW.cached_tokens,
+                            CAST(round(NEW.cost * 1e9) AS INTEGER), CAST(round(NEW.latency * 1e6) AS INTEGER),
+                            CAST(round(NEW.ttfb * 1e6) AS INTEGER), NEW.attempts,
+                            COALESCE(NEW.estimated, 0) | (COALESCE(NEW.fallback, 0) << 1));
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -18,6 +18,7 @@ final class UsageRecorder: Service, Sendable {
     private let logger: Logger
     private let interval: Double
     private let retention: Double
+    private let maxRawRecords: Int
 
     init(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger) {
         pricing = Pricing(config: config)
@@ -25,6 +26,7 @@ final class UsageRecorder: Service, Sendable {
         self.logger = logger
         interval = config.usage.flushInterval
         retention = config.usage.retentionDays * 86400
+        maxRawRecords = config.usage.maxRawRecords
         let path = config.usage.database ?? GatewayDatabase.defaultPath()
         var opened: UsageStore?
         do {
@@ -103,7 +105,7 @@ final class UsageRecorder: Service, Sendable {
 
     /// One small step of retention per interval: never a long write that would hold up the next batch.
     private func cleanUp() {
-        _ = try? store?.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention)
+        _ = try? store?.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention, keep: maxRawRecords)
     }
 
     static func name(_ endpoint: Endpoint) -> String {

@@ -1,12 +1,15 @@
 import Foundation
 import GRDB
 import Shared
+import Synchronization
 
 /// Usage records in SQLite (WAL): raw rows for `retention_days`, and hourly and daily totals per
 /// provider, model and client that are kept, so reports stay fast at millions of requests.
 final class UsageStore: Sendable {
     let path: String
     private let pool: DatabasePool
+    /// Ids of the strings raw records refer to (`names`), learnt as batches are written.
+    private let names = Mutex<[String: Int64]>([:])
 
     init(path: String) throws {
         self.path = path
@@ -62,21 +65,32 @@ final class UsageStore: Sendable {
             }
             rollups.append((table, totals))
         }
-        try pool.write { db in
+        let learnt = try pool.write { db -> [String: Int64] in
+            var known = names.withLock { $0 }
+            let intern = try db.cachedStatement(
+                sql: "INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id")
+            func id(_ name: String) throws -> Int64 {
+                if let found = known[name] { return found }
+                let found = try Int64.fetchOne(intern, arguments: [name]) ?? 0
+                known[name] = found
+                return found
+            }
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO requests (time, request_id, client, team, route, provider, model, endpoint, status, prompt_tokens,
-                        completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, reference_cost, latency, ttfb,
-                        attempts, fallback)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO request_log (time_ms, request_id, client, team, route, provider, model, endpoint, status,
+                        prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost_nano_usd, latency_us, ttfb_us,
+                        attempts, flags)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for record in records {
                 let usage = record.usage
                 try statement.execute(arguments: [
-                    record.time, record.requestID, record.client, record.team, record.route, record.provider, record.model, record.endpoint,
-                    record.status, usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
-                    usage.estimated, record.cost, record.referenceCost, record.latency, record.timeToFirstByte,
-                    record.attempts, record.fallback,
+                    Int64((record.time * 1000).rounded()), record.requestID, try id(record.client), try record.team.map(id),
+                    try record.route.map(id), try id(record.provider), try id(record.model), try id(record.endpoint), record.status,
+                    usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
+                    record.cost.map { Int64(($0 * 1e9).rounded()) }, Int64((record.latency * 1e6).rounded()),
+                    record.timeToFirstByte.map { Int64(($0 * 1e6).rounded()) }, record.attempts,
+                    (usage.estimated ? 1 : 0) | (record.fallback ? 2 : 0),
                 ])
             }
             for (table, totals) in rollups {
@@ -102,16 +116,23 @@ final class UsageStore: Sendable {
                     )
                 }
             }
+            return known
         }
+        // Learnt only once committed: an id from a rolled-back transaction would name nothing.
+        names.withLock { $0.merge(learnt) { kept, _ in kept } }
     }
 
-    /// Deletes up to `limit` raw records older than `cutoff`; returns how many went. Small steps
-    /// keep each write transaction short, so serving never waits on clean-up.
-    func deleteRaw(olderThan cutoff: Double, limit: Int = 2000) throws -> Int {
+    /// Deletes up to `limit` of the oldest raw records that are older than `cutoff` or beyond the newest
+    /// `keep`; returns how many went. Records are numbered in the order they are written, so the oldest
+    /// are found by id without an index on time; small steps keep each write transaction short.
+    func deleteRaw(olderThan cutoff: Double, keep: Int = .max, limit: Int = 2000) throws -> Int {
         try pool.write { db in
             try db.execute(
-                sql: "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE time < ? ORDER BY time LIMIT ?)",
-                arguments: [cutoff, limit])
+                sql: """
+                    DELETE FROM request_log WHERE id IN (SELECT id FROM request_log ORDER BY id LIMIT ?)
+                        AND (time_ms < ? OR id <= (SELECT MAX(id) FROM request_log) - ?)
+                    """,
+                arguments: [limit, Int64((cutoff * 1000).rounded(.down)), Int64(min(keep, Int(Int32.max)))])
             return db.changesCount
         }
     }
@@ -174,7 +195,7 @@ final class UsageStore: Sendable {
     }
 
     func rawCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM requests") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request_log") ?? 0 }
     }
 }
 
