@@ -89,6 +89,13 @@ let package = Package(
         // The two binaries: one-file mains over the libraries.
         .executableTarget(name: "orchestra", dependencies: ["OrchestraFront"], path: "Sources/orchestra"),
         .executableTarget(name: "orchestra-worker", dependencies: ["OrchestraWorker"], path: "Sources/orchestra-worker"),
+        // libFuzzer targets over every parser of outside input (scripts/fuzz.sh builds it with
+        // -sanitize=fuzzer); built plainly, it replays the seed corpus and every crash ever found.
+        .executableTarget(
+            name: "orchestra-fuzz",
+            dependencies: ["OrchestraWorker", "Shared", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/Fuzz"
+        ),
         // Unit tests: no process, no socket, no sleep; time is a number.
         .testTarget(
             name: "SharedTests",

@@ -20,3 +20,7 @@ if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/schemathesis" ]; then
         schemathesis
 fi
 ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python
+
+# Every fuzz input ever kept (seeds and crashes found) through its target, then libFuzzer for a while.
+"$(swift build --show-bin-path)/orchestra-fuzz" Tests/Fuzz
+scripts/fuzz.sh 25

@@ -45,3 +45,14 @@ struct AnswerLimitTests {
         #expect(failure(frames)?.message.contains("300 bytes") == true)
     }
 }
+
+@Suite("Usage counts from an upstream are read safely")
+struct UsageCountTests {
+    @Test("a count too large for an integer is no count, not a crash (found by fuzzing)")
+    func anOverflowingCountIsIgnored() {
+        let huge = #"{"usage":{"prompt_tokens":11,"completion_tokens":99999999999999999999999,"total_tokens":3}}"#
+        #expect(UsageExtractor.usage(in: Array(huge.utf8)) == nil)
+        let fine = #"{"usage":{"prompt_tokens":11,"completion_tokens":4,"total_tokens":15}}"#
+        #expect(UsageExtractor.usage(in: Array(fine.utf8))?.completion_tokens == 4)
+    }
+}

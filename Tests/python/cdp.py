@@ -13,7 +13,7 @@ import websocket
 
 
 class Browser:
-    def __init__(self, width=1280, height=900):
+    def __init__(self, width=1280, height=900, extra_args=()):
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if chromium is None:
             raise RuntimeError("chromium is not installed (apt-get install chromium)")
@@ -21,7 +21,7 @@ class Browser:
         self.process = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--remote-debugging-port=0", f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
-             "about:blank"],
+             *extra_args, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = self.profile / "DevToolsActivePort"
         deadline = time.time() + 30

@@ -57,7 +57,11 @@ public enum UsageExtractor {
             var value = 0
             var digits = 0
             while index < object.count, object[index] >= UInt8(ascii: "0"), object[index] <= UInt8(ascii: "9") {
-                value = value * 10 + Int(object[index] - UInt8(ascii: "0"))
+                // A count too large for an Int is not a count (found by fuzzing: it trapped the worker).
+                let (tens, overflowed) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflowedAgain) = tens.addingReportingOverflow(Int(object[index] - UInt8(ascii: "0")))
+                if overflowed || overflowedAgain { return nil }
+                value = sum
                 index += 1
                 digits += 1
             }
