@@ -5,10 +5,5 @@
 # ORCHESTRA_BIN_DIR as in run.sh (default: a release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN_DIR=${ORCHESTRA_BIN_DIR:-}
-if [ -z "$BIN_DIR" ]; then
-    swift build -c release --static-swift-stdlib --product orchestra >&2
-    swift build -c release --static-swift-stdlib --product orchestra-worker >&2
-    BIN_DIR=.build/release
-fi
-exec python3 bench/frontdoor.py abuse "$BIN_DIR" "${1:-10}" "${2:-2000}"
+. bench/lib.sh
+exec python3 bench/frontdoor.py abuse "$(bench_binaries)" "${1:-10}" "${2:-2000}"

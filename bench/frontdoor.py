@@ -226,23 +226,18 @@ def abuse(bin_dir, seconds, count):
 
     phase("no attack", lambda: None)
 
-    def slowloris():
-        sockets = open_connections(address, count)
-        drip(sockets, seconds)
-        held = len(sockets)
-        for s in sockets:
-            s.close()
-        return held
-    phase(f"slowloris ({count} heads, a byte a second; header_timeout 5 s)", slowloris)
+    def flood(hold):
+        """Opens `count` connections, holds them as `hold` says for the phase, then closes them."""
+        def attack():
+            sockets = open_connections(address, count)
+            hold(sockets)
+            for s in sockets:
+                s.close()
+            return len(sockets)
+        return attack
 
-    def idle():
-        sockets = open_connections(address, count)
-        time.sleep(seconds)
-        held = len(sockets)
-        for s in sockets:
-            s.close()
-        return held
-    phase(f"idle flood ({count} connections; idle_timeout 5 s)", idle)
+    phase(f"slowloris ({count} heads, a byte a second; header_timeout 5 s)", flood(lambda sockets: drip(sockets, seconds)))
+    phase(f"idle flood ({count} connections; idle_timeout 5 s)", flood(lambda _: time.sleep(seconds)))
 
     def bad():
         deadline = time.time() + seconds

@@ -12,3 +12,11 @@ builtins_off() {
         printf '[providers.%s]\nenabled = false\n' "$builtin"
     done
 }
+
+# bench_binaries: $ORCHESTRA_BIN_DIR, or a release build of both binaries (built now); prints the directory.
+bench_binaries() {
+    if [ -n "${ORCHESTRA_BIN_DIR:-}" ]; then echo "$ORCHESTRA_BIN_DIR"; return; fi
+    swift build -c release --static-swift-stdlib --product orchestra >&2
+    swift build -c release --static-swift-stdlib --product orchestra-worker >&2
+    echo .build/release
+}

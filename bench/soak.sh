@@ -4,10 +4,5 @@
 # Usage: bench/soak.sh [seconds, default 60]. ORCHESTRA_BIN_DIR as in run.sh (default: a release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN_DIR=${ORCHESTRA_BIN_DIR:-}
-if [ -z "$BIN_DIR" ]; then
-    swift build -c release --static-swift-stdlib --product orchestra >&2
-    swift build -c release --static-swift-stdlib --product orchestra-worker >&2
-    BIN_DIR=.build/release
-fi
-exec python3 bench/frontdoor.py soak "$BIN_DIR" "${1:-60}"
+. bench/lib.sh
+exec python3 bench/frontdoor.py soak "$(bench_binaries)" "${1:-60}"

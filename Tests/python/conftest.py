@@ -168,6 +168,23 @@ flush_interval = 0.1
     process.wait(timeout=15)
 
 
+def fake_provider_gateway(prefix, upstream, server_extra=""):
+    """Starts a gateway whose only provider is `fake` at `upstream` (every built-in off, keys off), with
+    `server_extra` more `[server]` TOML; yields its URL and stops it after."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    config = workdir / "config.toml"
+    disabled = "".join(f"[providers.{name}]\nenabled = false\n" for name in BUILTINS)
+    config.write_text(f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{workdir}"\n{server_extra}\n'
+                      f'[usage]\ndatabase = "{workdir}/u.sqlite"\n{disabled}'
+                      f'[providers.fake]\nbase_url = "{upstream}"\napi_key_env = "FAKE_PROVIDER_KEY"\n')
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env["FAKE_PROVIDER_KEY"] = FAKE_KEY
+    process, url = start_gateway(config, env)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=15)
+
+
 def start_gateway(config, env, preexec_fn=None):
     """Starts `orchestra serve --config config` and waits for its own "ready" line; returns the process
     and the address it listens on. One thread reads stderr line by line (and keeps draining it, so the

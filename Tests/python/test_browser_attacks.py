@@ -3,19 +3,12 @@ page would (issue 14): a cross-site page posting `text/plain` and form bodies, a
 a read of usage, and a DNS-rebinding page (its name resolved to 127.0.0.1). None reaches the upstream or
 reads an answer."""
 import json
-import os
-import pathlib
-import signal
-import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from cdp import Browser
-from conftest import BUILTINS, FAKE_KEY, FakeOpenAI, start_gateway
-
-NO_BUILTINS = "".join(f"[providers.{name}]\nenabled = false\n" for name in BUILTINS)
+from conftest import FakeOpenAI, fake_provider_gateway, serve
 
 
 class HostilePage(BaseHTTPRequestHandler):
@@ -33,25 +26,12 @@ class HostilePage(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def gateway(fake_upstream):
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-attacks-"))
-    config = workdir / "config.toml"
-    config.write_text(f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{workdir}"\n'
-                      f'[usage]\ndatabase = "{workdir}/u.sqlite"\n{NO_BUILTINS}'
-                      f'[providers.fake]\nbase_url = "{fake_upstream}"\napi_key_env = "ATTACK_FAKE_KEY"\n')
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env["ATTACK_FAKE_KEY"] = FAKE_KEY
-    process, url = start_gateway(config, env)
-    yield url
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    yield from fake_provider_gateway("orchestra-attacks-", fake_upstream)
 
 
 @pytest.fixture(scope="module")
 def page():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HostilePage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from serve(HostilePage)
 
 
 @pytest.fixture(scope="module")

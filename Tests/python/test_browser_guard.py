@@ -3,41 +3,22 @@ JSON bodies (a cross-site `text/plain` or form post needs no CORS permission), C
 configured, and the dashboard sends protective headers. Nothing refused reaches the upstream."""
 import http.client
 import json
-import os
-import pathlib
-import signal
-import tempfile
 
 import pytest
 
-from conftest import BUILTINS, FAKE_KEY, FakeOpenAI, start_gateway
+from conftest import FakeOpenAI, fake_provider_gateway
 
-NO_BUILTINS = "".join(f"[providers.{name}]\nenabled = false\n" for name in BUILTINS)
 CHAT = json.dumps({"model": "fake/gpt-test", "messages": [{"role": "user", "content": "hi"}]})
-
-
-def guarded_gateway(upstream, server_extra=""):
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-guard-"))
-    config = workdir / "config.toml"
-    config.write_text(f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{workdir}"\n{server_extra}\n'
-                      f'[usage]\ndatabase = "{workdir}/u.sqlite"\n{NO_BUILTINS}'
-                      f'[providers.fake]\nbase_url = "{upstream}"\napi_key_env = "GUARD_FAKE_KEY"\n')
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env["GUARD_FAKE_KEY"] = FAKE_KEY
-    process, url = start_gateway(config, env)
-    yield url
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
 def gateway(fake_upstream):
-    yield from guarded_gateway(fake_upstream, 'allowed_hosts = ["gateway.internal", "*.corp.example"]')
+    yield from fake_provider_gateway("orchestra-guard-", fake_upstream, 'allowed_hosts = ["gateway.internal", "*.corp.example"]')
 
 
 @pytest.fixture(scope="module")
 def cors_gateway(fake_upstream):
-    yield from guarded_gateway(fake_upstream, 'cors_origins = ["https://app.example"]')
+    yield from fake_provider_gateway("orchestra-cors-", fake_upstream, 'cors_origins = ["https://app.example"]')
 
 
 def call(url, method, path, body=None, headers=None):
