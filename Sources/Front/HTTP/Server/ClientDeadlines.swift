@@ -52,9 +52,9 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        let loopBound = context.loopBound
-        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(phases.timeouts.drainGrace * 1e9))) {
-            loopBound.value.fireUserInboundEventTriggered(event)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(phases.timeouts.drainGrace * 1e9))) { [self] in
+            // The connection may have closed meanwhile: then there is nothing left to stop.
+            self.context?.fireUserInboundEventTriggered(event)
         }
     }
 
@@ -72,13 +72,13 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
         case .after(let seconds):
             timer?.cancel()
             guard let context else { return }
-            let loopBound = context.loopBound
             let phase = phases.phase
             timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
                 timer = nil
+                guard let context = self.context else { return }
                 metrics.timedOut(phase)
                 logger.debug("closing a connection that took too long (\(phase.rawValue) timeout)")
-                loopBound.value.close(promise: nil)
+                context.close(promise: nil)
             }
         }
     }
