@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// `ORCHESTRA_FUZZ=1 swift build --product orchestra-fuzz` (scripts/fuzz.sh) instruments the project's own
+/// modules for libFuzzer and makes orchestra-fuzz libFuzzer's program; dependencies stay as they are, so
+/// only these modules are rebuilt.
+let fuzzing = Context.environment["ORCHESTRA_FUZZ"] != nil
+let fuzzed: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"]), .define("FUZZING")] : []
+
 let package = Package(
     name: "Orchestra",
     platforms: [.macOS(.v14)],
@@ -47,7 +53,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
-            ]
+            ],
+            swiftSettings: fuzzed
         ),
         // The front as a library, so its logic is unit-tested without starting processes.
         .target(
@@ -73,7 +80,8 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Sources/Front"
+            path: "Sources/Front",
+            swiftSettings: fuzzed
         ),
         .target(
             name: "OrchestraWorker",
@@ -84,17 +92,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/Worker"
+            path: "Sources/Worker",
+            swiftSettings: fuzzed
         ),
         // The two binaries: one-file mains over the libraries.
         .executableTarget(name: "orchestra", dependencies: ["OrchestraFront"], path: "Sources/orchestra"),
         .executableTarget(name: "orchestra-worker", dependencies: ["OrchestraWorker"], path: "Sources/orchestra-worker"),
-        // libFuzzer targets over every parser of outside input (scripts/fuzz.sh builds it with
-        // -sanitize=fuzzer); built plainly, it replays the seed corpus and every crash ever found.
+        // libFuzzer targets over every parser of outside input (built for libFuzzer with ORCHESTRA_FUZZ=1, see
+        // above); built plainly, it replays the seed corpus and every crash ever found.
         .executableTarget(
             name: "orchestra-fuzz",
-            dependencies: ["OrchestraWorker", "Shared", .product(name: "NIOCore", package: "swift-nio")],
-            path: "Sources/Fuzz"
+            dependencies: ["OrchestraFront", "OrchestraWorker", "Shared", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/Fuzz",
+            swiftSettings: fuzzed,
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
         ),
         // Unit tests: no process, no socket, no sleep; time is a number.
         .testTarget(

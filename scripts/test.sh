@@ -23,4 +23,4 @@ ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest 
 
 # Every fuzz input ever kept (seeds and crashes found) through its target, then libFuzzer for a while.
 "$(swift build --show-bin-path)/orchestra-fuzz" Tests/Fuzz
-scripts/fuzz.sh 25
+scripts/fuzz.sh 20

@@ -1,4 +1,5 @@
 import NIOCore
+import OrchestraFront
 import OrchestraWorker
 import Shared
 
@@ -14,6 +15,10 @@ enum FuzzTarget: String, CaseIterable {
     case requests
     /// An upstream's answer, whole and streamed, through every dialect's translator.
     case answers
+    /// A client's `/v1/messages` body decoded and translated to chat (the front's Anthropic ingress).
+    case messages
+    /// A chat answer, whole and streamed, encoded for an Anthropic client.
+    case messageAnswers = "message-answers"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -34,6 +39,10 @@ enum FuzzTarget: String, CaseIterable {
             FuzzEntryPoints.prepare(bytes)
         case .answers:
             FuzzEntryPoints.translate(bytes)
+        case .messages:
+            FrontFuzzEntryPoints.anthropicRequest(bytes)
+        case .messageAnswers:
+            FrontFuzzEntryPoints.anthropicAnswer(bytes)
         }
     }
 }
