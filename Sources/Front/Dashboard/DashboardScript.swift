@@ -22,7 +22,11 @@ enum DashboardScript {
         async function call(url, options = {}) {
           const used = adminKey();
           const response = await fetch(url, { ...options, headers: authorized(options.headers) });
-          if (response.status === 401 || response.status === 403) { signIn(used ? "That is not the admin key." : ""); throw new SignInNeeded(url); }
+          if (response.status === 401 || response.status === 403) {
+            // A refusal of a key already replaced (a late answer to the previous sign-in) signs nobody out.
+            if (used === adminKey()) signIn(used ? "That is not the admin key." : "");
+            throw new SignInNeeded(url);
+          }
           return response;
         }
         async function json(url) { const response = await call(url); if (!response.ok) throw new Error(url + ": " + response.status); return response.json(); }
