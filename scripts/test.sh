@@ -3,7 +3,7 @@
 # and the official openai Python SDK against the running gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh python3-venv systemd chromium
+scripts/setup.sh python3-venv systemd chromium postgresql
 
 # Layout first: the checked-in .swift-format, lint mode, any finding fails.
 swift format lint --strict --recursive Sources Tests Package.swift
@@ -19,6 +19,10 @@ if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/schemathesis" ]; then
     "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client websocket-client pytest \
         schemathesis
 fi
+# A throw-away PostgreSQL cluster (a temp directory, an unprivileged owner, a free port on 127.0.0.1)
+# for the storage tests, stopped however the run ends.
+eval "$(scripts/postgres.sh start)"
+trap 'scripts/postgres.sh stop "$ORCHESTRA_TEST_POSTGRES_DIR"' EXIT
 ORCHESTRA_BIN_DIR="$(swift build --show-bin-path)" "$venv/bin/python" -m pytest -q Tests/python
 
 # Every fuzz input ever kept (seeds and crashes found) through its target, then libFuzzer for a while.

@@ -1,13 +1,14 @@
 import ArgumentParser
+import Logging
 import Shared
 
 /// Validates a config and prints what `serve` would run with it. Keys are shown as locations only.
-struct CheckConfigCommand: ParsableCommand {
+struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a config file and show what it runs.")
 
     @OptionGroup var options: ConfigOption
 
-    func run() throws {
+    func run() async throws {
         let config = try options.load()
         print("listen: \(config.server.host):\(config.server.port)")
         print("max body: \(config.server.maxBodyBytes) bytes")
@@ -36,7 +37,32 @@ struct CheckConfigCommand: ParsableCommand {
             print("  \(route.name) [\(route.strategy.rawValue)]: \(route.models.joined(separator: ", "))")
         }
         print("retries: \(config.retries.attempts) attempts, backoff \(config.retries.backoff) s, within \(config.retries.maxTime) s")
+        if let location = config.storage.postgres {
+            print("storage: \(try await Self.describe(location))")
+        } else {
+            print("storage: SQLite at \(config.usage.database ?? GatewayDatabase.defaultPath())")
+        }
         print("configuration OK")
+    }
+
+    /// Whether the PostgreSQL database answers and how far it is migrated; unreachable is an error.
+    static func describe(_ location: PostgresLocation) async throws -> String {
+        let logger = Logger(label: "orchestra.check-config")
+        let database = try PostgresDatabase(location: location)
+        let applied: [String]
+        do {
+            applied = try await database.withConnection(logger: logger) { connection in
+                try await PostgresMigrator.appliedVersions(connection, logger: logger)
+            }
+        } catch {
+            throw ValidationError("storage: PostgreSQL at \(location) is unreachable: \(String(reflecting: error))")
+        }
+        let latest = PostgresSchema.migrations.map(\.version)
+        let state =
+            applied == latest
+            ? "migrated (\(latest.last ?? ""))"
+            : applied.isEmpty ? "not migrated (run `orchestra migrate`)" : "at \(applied.last ?? ""), behind \(latest.last ?? "")"
+        return "PostgreSQL at \(location), reachable, \(state)"
     }
 
     static func describe(_ limits: RateLimits) -> String {

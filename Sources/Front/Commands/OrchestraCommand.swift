@@ -8,7 +8,7 @@ public struct OrchestraCommand: AsyncParsableCommand {
         abstract: "One OpenAI-compatible endpoint in front of many LLM providers.",
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, ModelsCommand.self, ContinueConfigCommand.self, UsageCommand.self, KeysCommand.self,
-            TeamsCommand.self, AdminKeyCommand.self,
+            TeamsCommand.self, AdminKeyCommand.self, MigrateCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

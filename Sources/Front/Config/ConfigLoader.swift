@@ -38,7 +38,9 @@ enum ConfigLoader {
             throw ConfigError(path: "", message: "invalid TOML: \(error)")
         }
         let root = TOMLReader(table: table, path: "")
-        try root.rejectUnknownKeys(allowed: ["server", "supervisor", "providers", "routes", "retries", "usage", "telemetry", "auth"])
+        try root.rejectUnknownKeys(allowed: [
+            "server", "supervisor", "providers", "routes", "retries", "usage", "telemetry", "auth", "storage",
+        ])
         var config = defaults()
         if let server = try root.table("server") {
             config.server = try parseServer(server)
@@ -91,6 +93,9 @@ enum ConfigLoader {
                 config.auth.maxWait = maxWait
             }
         }
+        if let storage = try root.table("storage") {
+            config.storage = try parseStorage(storage)
+        }
         if let telemetry = try root.table("telemetry") {
             try telemetry.rejectUnknownKeys(allowed: ["otlp_endpoint", "service_name", "encoding", "export_interval"])
             if let endpoint = try telemetry.string("otlp_endpoint") {
@@ -109,6 +114,26 @@ enum ConfigLoader {
             if let interval = try telemetry.double("export_interval"), interval > 0 { config.telemetry.exportInterval = interval }
         }
         return config
+    }
+
+    private static func parseStorage(_ reader: TOMLReader) throws(ConfigError) -> StorageConfig {
+        try reader.rejectUnknownKeys(
+            allowed: ["postgres_url", "postgres_password_file"],
+            hint: ["postgres_password": "passwords are never written in config; name a file with postgres_password_file"])
+        var storage = StorageConfig()
+        let passwordFile = try reader.string("postgres_password_file")
+        if let url = try reader.string("postgres_url") {
+            switch PostgresLocation.parse(url) {
+            case .success(var location):
+                location.passwordFile = passwordFile
+                storage.postgres = location
+            case .failure(let error):
+                throw ConfigError(path: reader.child("postgres_url"), message: error.message)
+            }
+        } else if passwordFile != nil {
+            throw ConfigError(path: reader.child("postgres_password_file"), message: "needs postgres_url")
+        }
+        return storage
     }
 
     private static func parseServer(_ reader: TOMLReader) throws(ConfigError) -> ServerConfig {

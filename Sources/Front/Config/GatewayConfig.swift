@@ -14,6 +14,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var usage: UsageConfig
     public var telemetry: TelemetryConfig
     public var auth: AuthConfig = AuthConfig()
+    public var storage = StorageConfig()
 
     public init(
         server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The shared PostgreSQL database several gateway instances use (`[storage] postgres_url`): a
+/// `postgres-nio` client pool for one location, its password read from a file or systemd credential,
+/// never from the config or the URL.
+struct PostgresDatabase: Sendable {
+    /// Why the database cannot be used, in words for a log line or `check-config`.
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let location: PostgresLocation
+    private let password: String?
+
+    init(location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problem) {
+        self.location = location
+        password = try Self.password(for: location, environment: environment)
+    }
+
+    /// A pool of connections for a serving gateway (`PostgresClient.run()` must be running).
+    func makeClient(logger: Logger) -> PostgresClient {
+        let tls: PostgresClient.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: password, database: location.database,
+            tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Runs `body` on one connection of its own, closed after: for commands, where a refused connection or
+    /// a wrong password must be an error at once, not a pool retrying in the background.
+    func withConnection<Result: Sendable>(
+        logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let tls: PostgresConnection.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: password, database: location.database,
+            tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// `$CREDENTIALS_DIRECTORY/postgres` when systemd passed it, else `postgres_password_file`, else none
+    /// (trust or peer authentication).
+    static func password(for location: PostgresLocation, environment: [String: String]) throws(Problem) -> String? {
+        var path = location.passwordFile
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
+            FileManager.default.fileExists(atPath: directory + "/postgres")
+        {
+            path = directory + "/postgres"
+        }
+        guard let path else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(description: "cannot read the PostgreSQL password from \(path)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
