@@ -3,9 +3,9 @@ import Logging
 import NIOSSL
 import PostgresNIO
 
-/// The shared PostgreSQL database several gateway instances use (`[storage] postgres_url`): a
-/// `postgres-nio` client pool for one location, its password read from a file or systemd credential,
-/// never from the config or the URL.
+/// The shared PostgreSQL database several gateway instances use (`[storage] postgres_url`): where it is,
+/// its password read from a file or systemd credential (never from the config or the URL), and
+/// `postgres-nio` connections to it.
 struct PostgresDatabase: Sendable {
     /// Why the database cannot be used, in words for a log line or `check-config`.
     struct Problem: Error, CustomStringConvertible {
@@ -18,21 +18,6 @@ struct PostgresDatabase: Sendable {
     init(location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problem) {
         self.location = location
         password = try Self.password(for: location, environment: environment)
-    }
-
-    /// A pool of connections for a serving gateway (`PostgresClient.run()` must be running).
-    func makeClient(logger: Logger) -> PostgresClient {
-        let tls: PostgresClient.Configuration.TLS
-        switch location.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
-        }
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user, password: password, database: location.database,
-            tls: tls)
-        configuration.options.connectTimeout = .seconds(5)
-        return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
     /// Runs `body` on one connection of its own, closed after: for commands, where a refused connection or

@@ -5,7 +5,7 @@ import PostgresNIO
 /// instances starting at the same time queue on the lock, and the first one migrates while the others
 /// then find nothing left to do.
 enum PostgresMigrator {
-    /// The advisory lock's key (any constant of the gateway's own; "orchestra" in ASCII, folded).
+    /// The advisory lock's key: any constant of the gateway's own ("orchestr" in ASCII).
     static let lockKey: Int64 = 0x6F72_6368_6573_7472
 
     /// What `migrate` did: the versions it applied (none when another instance had), and the newest.
