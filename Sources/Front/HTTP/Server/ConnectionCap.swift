@@ -9,6 +9,12 @@ final class ConnectionCap: ChannelInboundHandler {
     typealias InboundIn = any Channel
     typealias InboundOut = any Channel
 
+    /// Sent down the listener's pipeline when the gateway stops: from then on every new connection is
+    /// closed when accepted, never handed on, so none is half set up when the listener closes.
+    struct StopAccepting: Sendable {}
+
+    private var stopping = false
+
     private var state: ConnectionCapState
     private let metrics: FrontDoorMetrics
     private let logger: Logger
@@ -21,6 +27,10 @@ final class ConnectionCap: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let connection = unwrapInboundIn(data)
+        guard !stopping else {
+            connection.close(promise: nil)
+            return
+        }
         switch state.accepted() {
         case .refuse(let firstOfEpisode):
             connection.close(promise: nil)
@@ -37,6 +47,14 @@ final class ConnectionCap: ChannelInboundHandler {
             }
             context.fireChannelRead(data)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is StopAccepting {
+            stopping = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func closed() {

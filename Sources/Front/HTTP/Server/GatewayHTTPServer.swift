@@ -82,8 +82,13 @@ struct GatewayHTTPServer<Responder: HTTPResponder>: Service where Responder.Cont
                 }
             }
         } onGracefulShutdown: {
-            // Close the listener; each connection closes once the requests it has been sent are answered.
-            quiescing.initiateShutdown(promise: nil)
+            // Stop accepting at once (new connections are closed when accepted); close the listener a
+            // moment later, once every connection accepted before has reached the loop above (one dropped
+            // half set up would trap in NIO); then each connection closes once the requests it has been
+            // sent are answered.
+            let listener = server.channel
+            listener.pipeline.fireUserInboundEventTriggered(ConnectionCap.StopAccepting())
+            listener.eventLoop.scheduleTask(in: .milliseconds(500)) { quiescing.initiateShutdown(promise: nil) }
         }
     }
 }
