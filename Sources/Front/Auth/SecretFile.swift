@@ -16,13 +16,7 @@ struct SecretFile: Sendable {
     static func load(
         configured path: String?, credential: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(Problem) -> SecretFile? {
-        var candidate = path
-        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
-            FileManager.default.fileExists(atPath: directory + "/" + credential)
-        {
-            candidate = directory + "/" + credential
-        }
-        guard let candidate else { return nil }
+        guard let candidate = location(configured: path, credential: credential, environment: environment) else { return nil }
         guard let data = FileManager.default.contents(atPath: candidate) else {
             throw Problem(description: "cannot read the \(credential) secret from \(candidate)")
         }
@@ -32,6 +26,16 @@ struct SecretFile: Sendable {
                 description: "the \(credential) secret in \(candidate) is shorter than 32 characters; make one with `orchestra admin-key`")
         }
         return SecretFile(digest: ClientKey.digest(of: secret))
+    }
+
+    /// Where a secret is read from: systemd's credential `credential` when it passed one, else `path`.
+    static func location(configured path: String?, credential: String, environment: [String: String]) -> String? {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
+            FileManager.default.fileExists(atPath: directory + "/" + credential)
+        {
+            return directory + "/" + credential
+        }
+        return path
     }
 
     func matches(_ presented: String?) -> Bool {

@@ -49,13 +49,8 @@ struct PostgresDatabase: Sendable {
     /// `$CREDENTIALS_DIRECTORY/postgres` when systemd passed it, else `postgres_password_file`, else none
     /// (trust or peer authentication).
     static func password(for location: PostgresLocation, environment: [String: String]) throws(Problem) -> String? {
-        var path = location.passwordFile
-        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
-            FileManager.default.fileExists(atPath: directory + "/postgres")
-        {
-            path = directory + "/postgres"
-        }
-        guard let path else { return nil }
+        guard let path = SecretFile.location(configured: location.passwordFile, credential: "postgres", environment: environment)
+        else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "cannot read the PostgreSQL password from \(path)")
         }
