@@ -20,7 +20,10 @@ struct Gateway {
         let listenHost =
             notifier.passedSocketCount > 0
             ? BoundAddress.host(of: SystemdNotifier.firstPassedSocket) ?? "an activated socket" : config.server.host
-        let access = try openAccess(host: listenHost)
+        let storage = try await GatewayStorage.forGateway(
+            config, instanceName: "\(ProcessInfo.processInfo.hostName):\(config.server.port)",
+            status: { notifier.notify("STATUS=\($0)") }, logger: logger)
+        let access = try await openAccess(host: listenHost, storage: storage)
         let runtimeDirectory = try RuntimeDirectory.create(configured: config.server.runtimeDirectory)
         let supervisor = WorkerSupervisor(
             config: config, workerBinary: try WorkerBinary.locate(configured: config.server.workerBinary),
@@ -30,11 +33,13 @@ struct Gateway {
         let providers = ProviderRouter(supervisor: supervisor)
         let dispatcher = RequestDispatcher(router: providers, latency: LatencyTracker())
         let metrics = GatewayMetrics()
-        let recorder = UsageRecorder(config: config, metrics: metrics, logger: logger)
-        let status = StatusRoutes(supervisor: supervisor, counters: counters)
+        let recorder = UsageRecorder(
+            config: config, store: storage.usage, spool: storage.spool, health: storage.health, metrics: metrics, logger: logger)
+        let status = StatusRoutes(supervisor: supervisor, counters: counters, storage: storage.health)
         let gate = AccessGate(
-            config: config, pricing: recorder.pricing, ledger: access?.ledger, limiter: CallerLimiter(maxWait: config.auth.maxWait),
-            logger: logger)
+            config: config, pricing: recorder.pricing, ledger: access?.ledger,
+            limiter: CallerLimiter(maxWait: config.auth.maxWait, shared: storage.rates, health: storage.health), logger: logger,
+            budgetFailOpen: config.storage.budgetFailOpen)
         let answers = AnswerPath(dispatcher: dispatcher, counters: counters, recorder: recorder, gate: gate)
 
         let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
@@ -59,7 +64,7 @@ struct Gateway {
         }
         router.get("/v1/models") { request, context in try status.models(request, context: context) }
         let keyInfo = KeyInfoRoute(access: access, gate: gate)
-        router.get("/v1/key/info") { request, context in try keyInfo.info(request, context: context) }
+        router.get("/v1/key/info") { request, context in try await keyInfo.info(request, context: context) }
         let messages = MessagesRoute(path: answers, maxBodyBytes: config.server.maxBodyBytes)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
@@ -68,7 +73,7 @@ struct Gateway {
         router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }
         router.get("/continue/config.yaml") { request, context in try catalog.continueConfig(request, context: context) }
         let usage = UsageRoutes(recorder: recorder, supervisor: supervisor, counters: counters)
-        router.get("/api/usage") { request, context in try usage.usage(request, context: context) }
+        router.get("/api/usage") { request, context in try await usage.usage(request, context: context) }
         router.get("/metrics") { request, context in try usage.metrics(request, context: context) }
         router.get("/api/providers") { request, context in try catalog.providers(request, context: context, stats: recorder.stats) }
         if let access { AdminRoutes(access: access, usage: usage, timeZone: config.auth.budgetTimeZone).register(on: router) }
@@ -101,6 +106,8 @@ struct Gateway {
         ]
         if let telemetry { services.insert(.init(service: telemetry), at: 0) }
         if let access { services.insert(.init(service: access.cache), at: 0) }
+        // The database's pool and this instance's lease go last: after the recorder's final flush.
+        services.insert(contentsOf: storage.services.map { .init(service: $0) }, at: 0)
         var configuration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -122,19 +129,18 @@ extension Gateway {
         var metricsToken: SecretFile?
     }
 
-    func openAccess(host: String) throws -> Access? {
+    func openAccess(host: String, storage: GatewayStorage) async throws -> Access? {
         switch try OpenAccess.decide(config.auth, host: host) {
         case .closed:
-            let pool = try GatewayDatabase.open(path: config.usage.database ?? GatewayDatabase.defaultPath())
-            let ledger = SQLiteBudgetLedger(pool: pool)
-            let released = try ledger.releaseAbandoned()
+            let ledger = storage.ledger
+            let released = try await ledger.releaseAbandoned()
             if released > 0 { logger.notice("released \(released) budget reservation(s) left by a gateway that did not finish them") }
             let admin = try SecretFile.load(configured: config.auth.adminKeyFile, credential: "admin")
             if admin == nil {
                 logger.notice("no admin key: the dashboard, /api and /admin refuse everyone ([auth] admin_key_file turns them on)")
             }
             return Access(
-                cache: try AccessCache(store: SQLiteAccessStore(pool: pool), logger: logger), ledger: ledger, admin: admin,
+                cache: try await AccessCache(store: storage.access, logger: logger), ledger: ledger, admin: admin,
                 metricsToken: try SecretFile.load(configured: config.auth.metricsTokenFile, credential: "metrics"))
         case .openOnLoopback:
             logger.notice("client keys are off: the gateway is open to anyone on this machine ([auth] enabled = true turns them on)")

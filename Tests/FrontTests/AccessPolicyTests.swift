@@ -112,7 +112,7 @@ struct AccessPolicyTests {
         #expect(verdicts.filter { $0 == .reserved }.count == 10)
         let reserved = try ledger.standing(subject: "key:a", periodStart: 0)
         #expect(reserved.spentUSD == 0 && abs(reserved.reservedUSD - 1.0) < 1e-9, "\(reserved)")
-        for index in 0..<30 { try await ledger.settle(requestID: "r\(index)", costUSD: 0.05) }
+        for index in 0..<30 { try await ledger.settle(requestID: "r\(index)", claims: [], costUSD: 0.05) }
         let settled = try ledger.standing(subject: "key:a", periodStart: 0)
         #expect(abs(settled.spentUSD - 0.5) < 1e-9 && settled.reservedUSD == 0, "\(settled)")
         _ = try await ledger.reserve(requestID: "left", claims: [claim], amountUSD: 0.2, at: Date())

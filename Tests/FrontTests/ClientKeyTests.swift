@@ -35,13 +35,13 @@ struct ClientKeyTests {
     }
 
     @Test("a cache admits a usable key and says why it refuses the others; it sees a revocation on reload")
-    func cache() throws {
+    func cache() async throws {
         let store = try temporaryAccessStore()
         let good = ClientKey.generate()
         let expiring = ClientKey.generate()
         try store.insertKey(Self.record(good, id: "key_good"))
         try store.insertKey(Self.record(expiring, id: "key_expiring", expires: Date(timeIntervalSince1970: 100)))
-        let cache = try AccessCache(store: store, logger: Logger(label: "test"))
+        let cache = try await AccessCache(store: store, logger: Logger(label: "test"))
         let early = Date(timeIntervalSince1970: 50)
         #expect(try cache.authenticate(good.secret, now: early).get().key?.id == "key_good")
         #expect(try cache.authenticate(expiring.secret, now: early).get().key?.id == "key_expiring")
@@ -53,7 +53,7 @@ struct ClientKeyTests {
         #expect(cache.authenticate(ClientKey.generate().secret) == .failure(.unknown))
         try store.revokeKey(id: "key_good", at: Date(timeIntervalSince1970: 60))
         #expect(try cache.authenticate(good.secret, now: Date(timeIntervalSince1970: 70)).get().key?.id == "key_good", "not reloaded yet")
-        try cache.reload()
+        try await cache.reload()
         #expect(
             cache.authenticate(good.secret, now: Date(timeIntervalSince1970: 70))
                 == .failure(.unusable(keyID: "key_good", reason: "revoked")))
@@ -61,7 +61,7 @@ struct ClientKeyTests {
     }
 
     @Test("a key in a team carries both scopes; a disabled key or team is refused; a team with keys cannot be deleted")
-    func teams() throws {
+    func teams() async throws {
         let store = try temporaryAccessStore()
         let team = TeamRecord(id: "team_a", name: "research", createdAt: Date(), limits: AccessLimits(models: ["demo/*"], rpm: 5))
         try store.insertTeam(team)
@@ -75,7 +75,7 @@ struct ClientKeyTests {
         try store.insertKey(record)
         record.teamID = "team_missing"
         #expect(throws: AccessStoreError.teamNotFound("team_missing")) { try store.updateKey(record) }
-        let cache = try AccessCache(store: store, logger: Logger(label: "test"))
+        let cache = try await AccessCache(store: store, logger: Logger(label: "test"))
         let caller = try cache.authenticate(secret.secret).get()
         #expect(caller.scopes.map(\.subject) == ["key:key_member", "team:team_a"])
         #expect(caller.mayUse("demo/echo") && !caller.mayUse("groq/llama"))
@@ -84,12 +84,12 @@ struct ClientKeyTests {
         var disabledTeam = team
         disabledTeam.disabled = true
         try store.updateTeam(disabledTeam)
-        try cache.reload()
+        try await cache.reload()
         #expect(cache.authenticate(secret.secret) == .failure(.unusable(keyID: "key_member", reason: "in disabled team research")))
         record.teamID = nil
         record.disabled = true
         try store.updateKey(record)
-        try cache.reload()
+        try await cache.reload()
         #expect(cache.authenticate(secret.secret) == .failure(.unusable(keyID: "key_member", reason: "disabled")))
         try store.deleteTeam(id: "team_a")
         #expect(try store.teams().isEmpty)

@@ -24,7 +24,7 @@ struct UsageFootprintTests {
     @Test func aRawRecordTakesUnder90BytesOnDisk() throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try UsageStore(path: path)
+        let store = try SQLiteUsageStore(path: path)
         let start = 1_796_140_800.0
         let count = 20_000
         for batch in 0..<20 {
@@ -49,7 +49,7 @@ struct UsageFootprintTests {
     @Test func retentionDeletesTheOldestByAgeOrByCount() throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try UsageStore(path: path)
+        let store = try SQLiteUsageStore(path: path)
         try store.insert((0..<100).map { Self.record($0, time: 1000 + Double($0)) })
         #expect(try store.deleteRaw(olderThan: 1010, limit: 50) == 10, "ten are older than the cutoff")
         #expect(try store.deleteRaw(olderThan: 0, keep: 60, limit: 50) == 30, "beyond the newest 60")

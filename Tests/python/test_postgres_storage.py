@@ -4,6 +4,7 @@ lock), and `orchestra check-config` reporting the database reachable and how far
 against the throw-away cluster `scripts/postgres.sh` starts (scripts/test.sh does)."""
 import os
 import pathlib
+import socket
 import subprocess
 import tempfile
 import uuid
@@ -49,13 +50,13 @@ def test_three_hosts_migrating_at_once_apply_the_schema_exactly_once(database):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [run.communicate(timeout=60) for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
-    applied = [out for out, _ in outputs if "applied v1-fleet" in out]
+    applied = [out for out, _ in outputs if "applied v1-fleet, v2-leases-and-windows" in out]
     assert len(applied) == 1, outputs
-    assert sum("already at v1-fleet" in out for out, _ in outputs) == 2
-    assert psql("SELECT count(*) FROM schema_migrations", name).strip() == "1"
+    assert sum("already at v2-leases-and-windows" in out for out, _ in outputs) == 2
+    assert psql("SELECT count(*) FROM schema_migrations", name).strip() == "2"
     assert psql("SELECT count(*) FROM access_version", name).strip() == "1"
     after = orchestra("check-config", "--config", str(config))
-    assert "reachable, migrated (v1-fleet)" in after.stdout, after.stdout
+    assert "reachable, migrated (v2-leases-and-windows)" in after.stdout, after.stdout
 
 
 def test_an_unreachable_database_is_a_clear_error(database):
@@ -85,8 +86,23 @@ def test_a_password_in_the_url_is_refused_and_never_echoed(tmp_path):
     assert "hunter2secret" not in result.stderr + result.stdout
 
 
-def test_serve_says_plainly_that_this_build_serves_from_sqlite(database):
+def test_serve_waits_for_an_unreachable_database_and_tells_systemd(database, tmp_path):
     config, _ = database
-    result = orchestra("serve", "--config", str(config))
-    assert result.returncode != 0
-    assert "serves from the embedded SQLite database only" in result.stderr
+    port = URL.rsplit(":", 1)[1].split("/")[0]
+    config.write_text(config.read_text().replace(f":{port}/", ":1/") + f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{tmp_path}"\n')
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(20)
+    process = subprocess.Popen([str(BIN_DIR / "orchestra"), "serve", "--config", str(config)], stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, env={**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")})
+    try:
+        messages = [notify.recv(4096).decode() for _ in range(2)]
+        assert all(message.startswith("STATUS=waiting for PostgreSQL at postgres://orchestra@127.0.0.1:1/") for message in messages)
+        assert not any("READY=1" in message for message in messages)
+        assert process.poll() is None, "it waits, it does not exit"
+    finally:
+        process.kill()
+        log = process.communicate()[1].decode()
+        notify.close()
+    assert "waiting for PostgreSQL" in log and "listening on" not in log
+    assert pathlib.Path(PASSWORD_FILE).read_text() not in log

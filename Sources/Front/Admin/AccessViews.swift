@@ -127,10 +127,10 @@ struct BudgetView: Codable, Sendable, Equatable {
     /// The standing of `subject`'s budget at `now`, or `nil` when its limits carry none.
     static func of(
         subject: String, limits: AccessLimits, ledger: any BudgetLedger, now: Date, timeZone: TimeZone
-    ) throws -> BudgetView? {
+    ) async throws -> BudgetView? {
         guard let budget = limits.budgetUSD else { return nil }
         let bounds = limits.period.bounds(containing: now, in: timeZone)
-        let standing = try ledger.standing(subject: subject, periodStart: bounds.start.timeIntervalSince1970)
+        let standing = try await ledger.standing(subject: subject, periodStart: bounds.start.timeIntervalSince1970)
         return BudgetView(
             scope: subject.hasPrefix("team:") ? "team" : "key", period: limits.period.rawValue,
             period_start: bounds.start.formatted(.iso8601),

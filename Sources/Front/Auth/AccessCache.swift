@@ -26,10 +26,10 @@ final class AccessCache: Service, Sendable {
     private let state = Mutex(Snapshot())
     static let refreshInterval = Duration.milliseconds(250)
 
-    init(store: any AccessStore, logger: Logger) throws {
+    init(store: any AccessStore, logger: Logger) async throws {
         self.store = store
         self.logger = logger
-        try reload()
+        try await reload()
     }
 
     /// The caller behind a key that may be used at `now`.
@@ -51,11 +51,11 @@ final class AccessCache: Service, Sendable {
     }
 
     /// Reloads keys and teams if the store changed since the last look.
-    func reload() throws {
-        let version = try store.version()
+    func reload() async throws {
+        let version = try await store.version()
         guard version != state.withLock({ $0.version }) else { return }
-        let keys = try store.keys()
-        let teams = try store.teams()
+        let keys = try await store.keys()
+        let teams = try await store.teams()
         let teamsByID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         let callers = keys.map { ($0.digest, Caller(key: $0, team: $0.teamID.flatMap { teamsByID[$0] })) }
         state.withLock { $0 = Snapshot(version: version, byDigest: Dictionary(callers, uniquingKeysWith: { $1 })) }
@@ -64,7 +64,7 @@ final class AccessCache: Service, Sendable {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try reload()
+                try await reload()
             } catch {
                 logger.warning("client keys could not be reloaded; the last ones stay in force: \(error)")
             }

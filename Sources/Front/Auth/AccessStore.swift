@@ -3,19 +3,19 @@ import Foundation
 /// Where client keys and teams live. One small protocol, so the embedded SQLite database and a shared
 /// database for several instances serve the same features.
 protocol AccessStore: Sendable {
-    func keys() throws -> [ClientKeyRecord]
-    func teams() throws -> [TeamRecord]
-    func insertKey(_ record: ClientKeyRecord) throws(AccessStoreError)
+    func keys() async throws -> [ClientKeyRecord]
+    func teams() async throws -> [TeamRecord]
+    func insertKey(_ record: ClientKeyRecord) async throws(AccessStoreError)
     /// Replaces the key's name, team, limits, expiry, state and metadata (never its digest).
-    func updateKey(_ record: ClientKeyRecord) throws(AccessStoreError)
+    func updateKey(_ record: ClientKeyRecord) async throws(AccessStoreError)
     /// Marks the key revoked at `time` (a revoked key stays revoked).
-    func revokeKey(id: String, at time: Date) throws(AccessStoreError)
-    func insertTeam(_ team: TeamRecord) throws(AccessStoreError)
-    func updateTeam(_ team: TeamRecord) throws(AccessStoreError)
+    func revokeKey(id: String, at time: Date) async throws(AccessStoreError)
+    func insertTeam(_ team: TeamRecord) async throws(AccessStoreError)
+    func updateTeam(_ team: TeamRecord) async throws(AccessStoreError)
     /// Deletes a team no key belongs to.
-    func deleteTeam(id: String) throws(AccessStoreError)
+    func deleteTeam(id: String) async throws(AccessStoreError)
     /// Rises with every change made by anyone: a cache reloads when it moves.
-    func version() throws -> Int64
+    func version() async throws -> Int64
 }
 
 /// Why a change to keys or teams was refused.
@@ -41,11 +41,11 @@ enum AccessStoreError: Error, Equatable, CustomStringConvertible {
 
 extension AccessStore {
     /// A team by id or by name (what people type).
-    func team(_ idOrName: String) throws -> TeamRecord? {
-        try teams().first { $0.id == idOrName || $0.name == idOrName }
+    func team(_ idOrName: String) async throws -> TeamRecord? {
+        try await teams().first { $0.id == idOrName || $0.name == idOrName }
     }
 
-    func key(id: String) throws -> ClientKeyRecord? {
-        try keys().first { $0.id == id }
+    func key(id: String) async throws -> ClientKeyRecord? {
+        try await keys().first { $0.id == id }
     }
 }

@@ -27,16 +27,20 @@ struct KeyInfoRoute: Sendable {
         var limits: AccessLimits
     }
 
-    func info(_ request: Request, context: some RequestContext) throws -> Response {
+    func info(_ request: Request, context: some RequestContext) async throws -> Response {
         let caller = Caller.current
         guard let access, let key = caller.key else {
             throw GatewayError(
                 .notFound, message: "Client keys are off on this gateway, or this is the admin key: there is no key to describe.")
         }
         let now = gate.now()
-        let budgets = try caller.scopes.compactMap { scope in
-            try BudgetView.of(
+        var budgets: [BudgetView] = []
+        for scope in caller.scopes {
+            if let budget = try await BudgetView.of(
                 subject: scope.subject, limits: scope.limits, ledger: access.ledger, now: now, timeZone: gate.config.auth.budgetTimeZone)
+            {
+                budgets.append(budget)
+            }
         }
         let info = Info(
             id: key.id, name: key.name, prefix: key.prefix, created_at: key.createdAt.formatted(.iso8601),

@@ -4,7 +4,7 @@ import Logging
 import Shared
 
 /// Prints a Continue.dev `config.yaml` for the gateway's models.
-struct ContinueConfigCommand: ParsableCommand {
+struct ContinueConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "continue-config",
         abstract: "Print a Continue.dev config.yaml with one entry per usable model.",
@@ -22,12 +22,13 @@ struct ContinueConfigCommand: ParsableCommand {
     @Option(help: "A client key to write into the config (its models only); better kept in a Continue secret with --key-ref.")
     var key: String?
 
-    func run() throws {
+    func run() async throws {
         let config = try options.load()
         if let keyRef, keyRef.isEmpty || !keyRef.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             throw ValidationError("--key-ref takes a secret name of letters, digits and '_'")
         }
-        let caller = try key.map { try Self.caller(presenting: $0, config: config) } ?? .anonymous
+        var caller = Caller.anonymous
+        if let key { caller = try await Self.caller(presenting: key, options: options) }
         let entries = config.enabledProviders.filter(Self.hasKeyLocation).flatMap { provider in
             provider.models.filter { caller.mayUse("\(provider.name)/\($0.id)") }.map {
                 ContinueConfig.Entry(provider: provider, model: $0)
@@ -38,9 +39,10 @@ struct ContinueConfigCommand: ParsableCommand {
     }
 
     /// The key's record and team from the gateway's database, so the config lists only its models.
-    static func caller(presenting key: String, config: GatewayConfig) throws -> Caller {
-        let store = try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
-        switch try AccessCache(store: store, logger: Logger(label: "orchestra.continue-config")).authenticate(key) {
+    static func caller(presenting key: String, options: ConfigOption) async throws -> Caller {
+        let storage = try await options.storage()
+        defer { storage.close() }
+        switch try await AccessCache(store: storage.access, logger: Logger(label: "orchestra.continue-config")).authenticate(key) {
         case .success(let caller): return caller
         case .failure(.unusable(let id, let reason)): throw ValidationError("the key \(id) is \(reason)")
         case .failure: throw ValidationError("--key is not a client key of this gateway (orchestra keys create makes one)")

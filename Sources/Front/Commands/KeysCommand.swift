@@ -4,24 +4,19 @@ import Shared
 
 /// `orchestra keys create|list|show|update|revoke`: client keys in the gateway's database. A running
 /// gateway sees a change within a second.
-struct KeysCommand: ParsableCommand {
+struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Create, list, show, update and revoke client keys.",
         subcommands: [Create.self, List.self, Show.self, Update.self, Revoke.self]
     )
 
-    static func store(_ options: ConfigOption) throws -> SQLiteAccessStore {
-        let config = try options.load()
-        return try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
-    }
-
     /// A team by id or name, as an option names it.
-    static func teamID(_ idOrName: String, in store: some AccessStore) throws -> String {
-        guard let team = try store.team(idOrName) else { throw ValidationError("no team \(idOrName)") }
+    static func teamID(_ idOrName: String, in store: any AccessStore) async throws -> String {
+        guard let team = try await store.team(idOrName) else { throw ValidationError("no team \(idOrName)") }
         return team.id
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key; it is printed once and never stored.")
 
         @OptionGroup var options: ConfigOption
@@ -37,18 +32,22 @@ struct KeysCommand: ParsableCommand {
 
         @OptionGroup var limits: LimitOptions
 
-        func run() throws {
+        func run() async throws {
             if let expiresInDays, expiresInDays <= 0 { throw ValidationError("--expires-in-days must be positive") }
-            let store = try KeysCommand.store(options)
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            var teamID: String?
+            if let team { teamID = try await KeysCommand.teamID(team, in: store) }
             let key = ClientKey.generate()
             let now = Date()
             var record = ClientKeyRecord(
                 id: ClientKeyRecord.newID(), name: name, prefix: key.displayPrefix, digest: key.digest, createdAt: now,
                 expiresAt: expiresInDays.map { now.addingTimeInterval($0 * 86_400) }, revokedAt: nil,
-                teamID: try team.map { try KeysCommand.teamID($0, in: store) }
+                teamID: teamID
             )
             try limits.change().apply(to: &record)
-            try store.insertKey(record)
+            try await store.insertKey(record)
             print("id:   \(record.id)")
             print("name: \(record.name)")
             print("key:  \(key.secret)")
@@ -56,17 +55,19 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (ids, names and prefixes, never keys).")
 
         @OptionGroup var options: ConfigOption
 
-        func run() throws {
+        func run() async throws {
             let now = Date()
-            let store = try KeysCommand.store(options)
-            let teams = Dictionary(try store.teams().map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            let teams = Dictionary(try await store.teams().map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
             print("id                    name                  prefix        state    team             created               expires")
-            for record in try store.keys() {
+            for record in try await store.keys() {
                 let expires = record.expiresAt.map { $0.formatted(.iso8601) } ?? "never"
                 let columns = [
                     record.id.padding(toLength: 21, withPad: " ", startingAt: 0),
@@ -81,7 +82,7 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one key's record, team, limits and budget spent as JSON (never the key).")
 
@@ -90,19 +91,21 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "The key's id (key_…).")
         var id: String
 
-        func run() throws {
+        func run() async throws {
             let config = try options.load()
-            let store = try SQLiteAccessStore(path: config.usage.database ?? GatewayDatabase.defaultPath())
-            guard let record = try store.key(id: id) else { throw ValidationError("no key with id \(id)") }
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            guard let record = try await store.key(id: id) else { throw ValidationError("no key with id \(id)") }
             let now = Date()
-            let budget = try BudgetView.of(
-                subject: "key:" + record.id, limits: record.limits, ledger: SQLiteBudgetLedger(pool: store.pool), now: now,
+            let budget = try await BudgetView.of(
+                subject: "key:" + record.id, limits: record.limits, ledger: storage.ledger, now: now,
                 timeZone: config.auth.budgetTimeZone)
             try JSONPrinter.print(KeyView(record, now: now, budget: budget))
         }
     }
 
-    struct Update: ParsableCommand {
+    struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a key's name, team, expiry, state or limits; a running gateway applies it within a second.")
 
@@ -124,12 +127,14 @@ struct KeysCommand: ParsableCommand {
 
         @OptionGroup var limits: LimitOptions
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
-            guard var record = try store.key(id: id) else { throw ValidationError("no key with id \(id)") }
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            guard var record = try await store.key(id: id) else { throw ValidationError("no key with id \(id)") }
             var change = try limits.change()
             change.name = name
-            if let team { change.teamID = team == "none" ? .some(nil) : .some(try KeysCommand.teamID(team, in: store)) }
+            if let team { change.teamID = team == "none" ? .some(nil) : .some(try await KeysCommand.teamID(team, in: store)) }
             if let expiresInDays {
                 if expiresInDays == "never" {
                     change.expiresAt = .some(nil)
@@ -142,12 +147,12 @@ struct KeysCommand: ParsableCommand {
             }
             change.disabled = try state.disabled()
             try change.apply(to: &record)
-            try store.updateKey(record)
+            try await store.updateKey(record)
             try JSONPrinter.print(KeyView(record, now: Date()))
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key by id; a running gateway refuses it within a second.")
 
         @OptionGroup var options: ConfigOption
@@ -155,8 +160,10 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "The key's id (key_…).")
         var id: String
 
-        func run() throws {
-            try KeysCommand.store(options).revokeKey(id: id, at: Date())
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            try await storage.access.revokeKey(id: id, at: Date())
             print("revoked \(id)")
         }
     }

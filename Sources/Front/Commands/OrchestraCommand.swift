@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Shared
 
 /// `orchestra`: the gateway's command line.
@@ -27,6 +28,19 @@ struct ConfigOption: ParsableArguments {
             return try ConfigLoader.load(path: config)
         } catch {
             throw ValidationError("invalid configuration: \(error)")
+        }
+    }
+
+    /// The gateway's stores as the configuration names them; the caller closes them.
+    func storage() async throws -> GatewayStorage {
+        var logger = Logger(label: "orchestra.command")
+        logger.logLevel = .warning
+        do {
+            return try await GatewayStorage.forCommand(try load(), logger: logger)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("cannot open the gateway's database: \(error)")
         }
     }
 }

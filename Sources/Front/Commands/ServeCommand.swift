@@ -26,12 +26,6 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("invalid configuration: \(error)")
         }
-        if let location = config.storage.postgres {
-            // The schema and `orchestra migrate` exist; the stores that use it do not yet (issue 15).
-            throw ValidationError(
-                "[storage] postgres_url (\(location)): this build serves from the embedded SQLite database only; "
-                    + "`orchestra migrate` and `orchestra check-config` already prepare and check the PostgreSQL database")
-        }
         // First thing after reading the config: move provider keys out of the environment, before
         // anything (Foundation's ProcessInfo, say) copies the environment into the heap.
         let keys = KeyVault()

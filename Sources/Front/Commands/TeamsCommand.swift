@@ -2,22 +2,22 @@ import ArgumentParser
 import Foundation
 
 /// `orchestra teams create|list|show|update|delete`: teams share limits and a budget across their keys.
-struct TeamsCommand: ParsableCommand {
+struct TeamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "teams", abstract: "Create, list, show, update and delete teams.",
         subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self]
     )
 
-    static func find(_ idOrName: String, in store: some AccessStore) throws -> TeamRecord {
-        guard let team = try store.team(idOrName) else { throw ValidationError("no team \(idOrName)") }
+    static func find(_ idOrName: String, in store: any AccessStore) async throws -> TeamRecord {
+        guard let team = try await store.team(idOrName) else { throw ValidationError("no team \(idOrName)") }
         return team
     }
 
-    static func view(_ team: TeamRecord, in store: some AccessStore) throws -> TeamView {
-        TeamView(team, keys: try store.keys().filter { $0.teamID == team.id }.count)
+    static func view(_ team: TeamRecord, in store: any AccessStore) async throws -> TeamView {
+        TeamView(team, keys: try await store.keys().filter { $0.teamID == team.id }.count)
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a team.")
 
         @OptionGroup var options: ConfigOption
@@ -27,25 +27,29 @@ struct TeamsCommand: ParsableCommand {
 
         @OptionGroup var limits: LimitOptions
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
             var team = TeamRecord(id: TeamRecord.newID(), name: try AccessChange.validName(name), createdAt: Date())
             try limits.change().apply(to: &team)
-            try store.insertTeam(team)
-            try JSONPrinter.print(try TeamsCommand.view(team, in: store))
+            try await store.insertTeam(team)
+            try JSONPrinter.print(try await TeamsCommand.view(team, in: store))
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List teams.")
 
         @OptionGroup var options: ConfigOption
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
-            let keys = try store.keys()
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            let keys = try await store.keys()
             print("id                 name                  keys  budget           rpm     tpm       parallel")
-            for team in try store.teams() {
+            for team in try await store.teams() {
                 let limits = team.limits
                 let budget = limits.budgetUSD.map { String(format: "$%.2f/%@", $0, limits.period.rawValue) } ?? "-"
                 let members = keys.filter { $0.teamID == team.id }.count
@@ -59,7 +63,7 @@ struct TeamsCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one team as JSON.")
 
         @OptionGroup var options: ConfigOption
@@ -67,13 +71,15 @@ struct TeamsCommand: ParsableCommand {
         @Argument(help: "The team's id or name.")
         var team: String
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
-            try JSONPrinter.print(try TeamsCommand.view(try TeamsCommand.find(team, in: store), in: store))
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            try JSONPrinter.print(try await TeamsCommand.view(try await TeamsCommand.find(team, in: store), in: store))
         }
     }
 
-    struct Update: ParsableCommand {
+    struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a team's name, state or limits.")
 
         @OptionGroup var options: ConfigOption
@@ -88,19 +94,21 @@ struct TeamsCommand: ParsableCommand {
 
         @OptionGroup var limits: LimitOptions
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
-            var record = try TeamsCommand.find(team, in: store)
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            var record = try await TeamsCommand.find(team, in: store)
             var change = try limits.change()
             change.name = name
             change.disabled = try state.disabled()
             try change.apply(to: &record)
-            try store.updateTeam(record)
-            try JSONPrinter.print(try TeamsCommand.view(record, in: store))
+            try await store.updateTeam(record)
+            try JSONPrinter.print(try await TeamsCommand.view(record, in: store))
         }
     }
 
-    struct Delete: ParsableCommand {
+    struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a team that has no keys.")
 
         @OptionGroup var options: ConfigOption
@@ -108,10 +116,12 @@ struct TeamsCommand: ParsableCommand {
         @Argument(help: "The team's id or name.")
         var team: String
 
-        func run() throws {
-            let store = try KeysCommand.store(options)
-            let record = try TeamsCommand.find(team, in: store)
-            try store.deleteTeam(id: record.id)
+        func run() async throws {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            let store = storage.access
+            let record = try await TeamsCommand.find(team, in: store)
+            try await store.deleteTeam(id: record.id)
             print("deleted \(record.id)")
         }
     }

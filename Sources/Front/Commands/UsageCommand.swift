@@ -3,7 +3,7 @@ import Foundation
 import Shared
 
 /// Prints usage and cost from the gateway's database as a table (the same numbers as `/api/usage`).
-struct UsageCommand: ParsableCommand {
+struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "usage", abstract: "Show usage and cost per provider, model, key or day.")
 
     @OptionGroup var options: ConfigOption
@@ -17,11 +17,13 @@ struct UsageCommand: ParsableCommand {
     @Option(name: .customLong("group-by"), help: "provider, model, key, team or day.")
     var groupBy: String = "provider"
 
-    func run() throws {
+    func run() async throws {
         let config = try options.load()
         let path = config.usage.database ?? GatewayDatabase.defaultPath()
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no usage database at \(path) yet") }
-        let grouping: UsageStore.Grouping
+        if config.storage.postgres == nil, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no usage database at \(path) yet")
+        }
+        let grouping: UsageGrouping
         let period: (Double, Double)
         do {
             grouping = try UsageQuery.grouping(groupBy)
@@ -29,7 +31,14 @@ struct UsageCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        let rows = try UsageStore(readingAt: path).report(from: period.0, to: period.1, groupBy: grouping)
+        let rows: [UsageRow]
+        if config.storage.postgres == nil {
+            rows = try SQLiteUsageStore(readingAt: path).report(from: period.0, to: period.1, groupBy: grouping)
+        } else {
+            let storage = try await options.storage()
+            defer { storage.close() }
+            rows = try await storage.usage.report(from: period.0, to: period.1, groupBy: grouping)
+        }
         let total = UsageQuery.total(rows)
         let header = [grouping.rawValue.uppercased(), "REQUESTS", "ERRORS", "PROMPT", "COMPLETION", "COST $", "REFERENCE $", "SAVED $"]
         let lines = (rows + [total]).map { row in

@@ -118,7 +118,7 @@ enum ConfigLoader {
 
     private static func parseStorage(_ reader: TOMLReader) throws(ConfigError) -> StorageConfig {
         try reader.rejectUnknownKeys(
-            allowed: ["postgres_url", "postgres_password_file"],
+            allowed: ["postgres_url", "postgres_password_file", "lease", "budget_fail_open", "spool_file", "instance_name"],
             hint: ["postgres_password": "passwords are never written in config; name a file with postgres_password_file"])
         var storage = StorageConfig()
         let passwordFile = try reader.string("postgres_password_file")
@@ -133,6 +133,13 @@ enum ConfigLoader {
         } else if passwordFile != nil {
             throw ConfigError(path: reader.child("postgres_password_file"), message: "needs postgres_url")
         }
+        if let lease = try reader.double("lease", .positiveSeconds) {
+            guard lease >= 2 else { throw ConfigError(path: reader.child("lease"), message: "must be at least 2 seconds") }
+            storage.lease = lease
+        }
+        storage.budgetFailOpen = try reader.bool("budget_fail_open") ?? false
+        storage.spoolFile = try reader.string("spool_file")
+        storage.instanceName = try reader.string("instance_name")
         return storage
     }
 

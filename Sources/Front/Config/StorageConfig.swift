@@ -5,6 +5,15 @@ import Foundation
 /// the URL: it comes from `postgres_password_file` or systemd's `LoadCredential=postgres:…`.
 public struct StorageConfig: Sendable, Equatable {
     public var postgres: PostgresLocation?
+    /// Seconds a budget reservation or a parallel slot of an instance outlives its last heartbeat: an
+    /// instance killed with `kill -9` holds them at most this long.
+    public var lease: Double = 15
+    /// With the database unreachable, let requests under a budget through (unchecked) instead of refusing.
+    public var budgetFailOpen = false
+    /// Where usage records wait while the database is unreachable (default: next to the SQLite file).
+    public var spoolFile: String?
+    /// This instance's name in the fleet view (default: host name and listening port).
+    public var instanceName: String?
 
     public init(postgres: PostgresLocation? = nil) {
         self.postgres = postgres

@@ -6,6 +6,8 @@ import Shared
 struct StatusRoutes: Sendable {
     let supervisor: WorkerSupervisor
     let counters: RequestCounters
+    /// The shared database's reachability (a fleet), `nil` with the embedded SQLite file.
+    var storage: StorageHealth? = nil
 
     struct ModelList: Encodable {
         struct Model: Encodable {
@@ -28,6 +30,8 @@ struct StatusRoutes: Sendable {
         var requests: Requests
         /// Whether callers need a client key (the dashboard then signs in with the admin key).
         var client_keys: Bool
+        /// Why the shared database is unreachable, while it is.
+        var database: String?
     }
 
     /// Models of providers that can answer now: worker ready and key present.
@@ -44,7 +48,8 @@ struct StatusRoutes: Sendable {
         return try Self.json(ModelList(data: data), status: .ok)
     }
 
-    /// 200 once every enabled worker is ready, 503 naming what is not.
+    /// 200 once every enabled worker is ready, 503 naming what is not; "degraded" (still 200: requests
+    /// are served) while the shared database is unreachable.
     func health(_ request: Request, context: some RequestContext) throws -> Response {
         var providers: [String: Availability] = [:]
         var problems: [String] = []
@@ -55,9 +60,13 @@ struct StatusRoutes: Sendable {
             providers[slot.config.name] = availability
         }
         let counts = counters.snapshot
+        let database = storage?.problem
+        let status =
+            !problems.isEmpty
+            ? "unavailable: " + problems.joined(separator: ", ") : database != nil ? "degraded: database unreachable" : "ok"
         let health = Health(
-            status: problems.isEmpty ? "ok" : "unavailable: " + problems.joined(separator: ", "), providers: providers,
-            requests: .init(total: counts.total, in_flight: counts.inFlight), client_keys: supervisor.config.auth.enabled
+            status: status, providers: providers, requests: .init(total: counts.total, in_flight: counts.inFlight),
+            client_keys: supervisor.config.auth.enabled, database: database
         )
         return try Self.json(health, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }

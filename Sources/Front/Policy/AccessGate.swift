@@ -12,6 +12,8 @@ struct AccessGate: Sendable {
     let ledger: (any BudgetLedger)?
     let limiter: CallerLimiter
     let logger: Logger
+    /// With the shared database unreachable, admit budgeted requests unchecked (`budget_fail_open`).
+    var budgetFailOpen = false
     /// The wall clock, for budget periods (injected by tests).
     var now: @Sendable () -> Date = { Date() }
 
@@ -32,24 +34,25 @@ struct AccessGate: Sendable {
                 param: "model")
         }
         // The rate slot first: a request waiting for its rpm holds no money that others could use.
-        let ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256))
-        let reserved: Bool
+        let ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256), requestID: requestID)
+        let claims: [BudgetClaim]
         do {
-            reserved = try await reserveBudget(scopes, ask, requestID: requestID)
+            claims = try await reserveBudget(scopes, ask, requestID: requestID)
         } catch {
             if let ticket { limiter.finish(ticket, tokens: 0) }
             throw error
         }
-        guard reserved || ticket != nil else { return nil }
+        guard !claims.isEmpty || ticket != nil else { return nil }
         return Admission(
-            requestID: requestID, headers: Self.rateHeaders(limiter.standing(scopes)), ledger: reserved ? ledger : nil, limiter: limiter,
-            ticket: ticket, logger: logger)
+            requestID: requestID, headers: Self.rateHeaders(ticket?.standing ?? limiter.standing(scopes)),
+            ledger: claims.isEmpty ? nil : ledger, claims: claims, limiter: limiter, ticket: ticket, logger: logger)
     }
 
-    /// Reserves the worst-case cost against every budget in force; `false` when none is.
-    private func reserveBudget(_ scopes: [Caller.Scope], _ ask: Ask, requestID: String) async throws(GatewayError) -> Bool {
+    /// Reserves the worst-case cost against every budget in force and returns their claims (none when
+    /// no budget is in force, or when the database is unreachable and `budget_fail_open` lets it go).
+    private func reserveBudget(_ scopes: [Caller.Scope], _ ask: Ask, requestID: String) async throws(GatewayError) -> [BudgetClaim] {
         let budgeted = scopes.filter { $0.limits.budgetUSD != nil }
-        guard !budgeted.isEmpty else { return false }
+        guard !budgeted.isEmpty else { return [] }
         guard let ledger else {
             throw GatewayError(.usageUnavailable, message: "Budgets cannot be checked: the gateway's database could not be opened.")
         }
@@ -78,10 +81,14 @@ struct AccessGate: Sendable {
         do {
             verdict = try await ledger.reserve(requestID: requestID, claims: claims, amountUSD: worst, at: time)
         } catch {
+            if budgetFailOpen {
+                logger.warning("budget not checked (the database is unreachable; budget_fail_open lets \(requestID) go): \(error)")
+                return []
+            }
             logger.error("budget reservation failed: \(error)")
             throw GatewayError(.usageUnavailable, message: "The budget could not be checked (database error); nothing was sent.")
         }
-        guard case .refused(let claim, let standing) = verdict else { return true }
+        guard case .refused(let claim, let standing) = verdict else { return claims }
         let scope = budgeted.first { $0.subject == claim.subject }!
         let reset = scope.limits.period.bounds(containing: time, in: config.auth.budgetTimeZone).end
         let owner = claim.subject.hasPrefix("team:") ? "your team's" : "your key's"

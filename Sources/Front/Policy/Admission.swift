@@ -11,18 +11,21 @@ final class Admission: Sendable {
     /// `x-ratelimit-*` for the caller's own key or team.
     let headers: [HTTPHeader]
     private let ledger: (any BudgetLedger)?
+    /// The budgets the reservation was taken against: settled against the same ones.
+    private let claims: [BudgetClaim]
     private let limiter: CallerLimiter
     private let ticket: CallerWindows.Ticket?
     private let logger: Logger
     private let settled = Mutex(false)
 
     init(
-        requestID: String, headers: [HTTPHeader], ledger: (any BudgetLedger)?, limiter: CallerLimiter, ticket: CallerWindows.Ticket?,
-        logger: Logger
+        requestID: String, headers: [HTTPHeader], ledger: (any BudgetLedger)?, claims: [BudgetClaim] = [], limiter: CallerLimiter,
+        ticket: CallerWindows.Ticket?, logger: Logger
     ) {
         self.requestID = requestID
         self.headers = headers
         self.ledger = ledger
+        self.claims = claims
         self.limiter = limiter
         self.ticket = ticket
         self.logger = logger
@@ -37,10 +40,10 @@ final class Admission: Sendable {
         guard first else { return }
         if let ticket { limiter.finish(ticket, tokens: tokens) }
         guard let ledger else { return }
-        let (requestID, logger) = (self.requestID, self.logger)
+        let (requestID, claims, logger) = (self.requestID, self.claims, self.logger)
         Task {
             do {
-                try await ledger.settle(requestID: requestID, costUSD: costUSD ?? 0)
+                try await ledger.settle(requestID: requestID, claims: claims, costUSD: costUSD ?? 0)
             } catch {
                 logger.error("could not settle the budget of \(requestID); its reservation stays until the next start: \(error)")
             }

@@ -16,12 +16,13 @@ protocol BudgetLedger: Sendable {
     /// Reserves `amountUSD` for `requestID` against every claim, or refuses naming the first claim
     /// without room for it.
     func reserve(requestID: String, claims: [BudgetClaim], amountUSD: Double, at time: Date) async throws -> BudgetVerdict
-    /// Turns the request's reservations into spend of `costUSD`.
-    func settle(requestID: String, costUSD: Double) async throws
-    /// Drops every reservation (at start: their requests died with the last process); returns how many.
-    func releaseAbandoned() throws -> Int
+    /// Turns the request's reservations into spend of `costUSD` against each of its `claims`.
+    func settle(requestID: String, claims: [BudgetClaim], costUSD: Double) async throws
+    /// Drops the reservations no running gateway holds (their requests died with the process that made
+    /// them); returns how many.
+    func releaseAbandoned() async throws -> Int
     /// Spent and reserved in a subject's period.
-    func standing(subject: String, periodStart: Double) throws -> BudgetStanding
+    func standing(subject: String, periodStart: Double) async throws -> BudgetStanding
 }
 
 struct BudgetStanding: Sendable, Equatable {

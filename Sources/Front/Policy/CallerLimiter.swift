@@ -1,10 +1,12 @@
 import Foundation
+import Logging
 import Shared
 import Synchronization
 
 /// Runs `CallerWindows` for the whole front: admits a request into its key's and team's windows, or
 /// waits for room up to `maxWait` (until the window's oldest request leaves it, or until one of the
-/// caller's requests finishes), then refuses with 429 and `retry-after`.
+/// caller's requests finishes), then refuses with 429 and `retry-after`. With `shared` windows (a
+/// fleet), they decide; while they cannot be reached, this instance's own windows do.
 final class CallerLimiter: Sendable {
     private struct State {
         var windows = CallerWindows()
@@ -15,20 +17,36 @@ final class CallerLimiter: Sendable {
 
     private let state = Mutex(State())
     let maxWait: Double
+    private let shared: (any SharedRateWindows)?
+    private let health: StorageHealth?
+    /// How often a request blocked on a parallel slot in the shared windows asks again (another
+    /// instance's request finishing wakes nobody here).
+    static let sharedPoll = 0.05
 
-    init(maxWait: Double) {
+    init(maxWait: Double, shared: (any SharedRateWindows)? = nil, health: StorageHealth? = nil) {
         self.maxWait = maxWait
+        self.shared = shared
+        self.health = health
     }
 
-    func acquire(_ scopes: [Caller.Scope], tokens: Int) async throws(GatewayError) -> CallerWindows.Ticket? {
+    func acquire(_ scopes: [Caller.Scope], tokens: Int, requestID: String = "") async throws(GatewayError) -> CallerWindows.Ticket? {
         guard scopes.contains(where: { !$0.limits.rateLimits.isEmpty }) else { return nil }
         let deadline = MonotonicClock.seconds() + maxWait
         while true {
             let now = MonotonicClock.seconds()
-            let blocked: Double
-            switch state.withLock({ $0.windows.admit(scopes, tokens: tokens, now: now) }) {
-            case .success(let ticket): return ticket
-            case .failure(let refusal): blocked = refusal.until
+            var blocked: Double
+            if let shared, let verdict = await sharedVerdict(shared, scopes, tokens: tokens, requestID: requestID) {
+                switch verdict {
+                case .admitted(let standing):
+                    return CallerWindows.Ticket(serial: 0, subjects: [], sharedRequestID: requestID, standing: standing)
+                case .blocked(let seconds):
+                    blocked = seconds.isFinite ? now + seconds : .infinity
+                }
+            } else {
+                switch state.withLock({ $0.windows.admit(scopes, tokens: tokens, now: now) }) {
+                case .success(let ticket): return ticket
+                case .failure(let refusal): blocked = refusal.until
+                }
             }
             // A window that frees too late refuses at once; a parallel slot is waited for until the deadline.
             if now >= deadline || (blocked.isFinite && blocked > deadline) || Task.isCancelled {
@@ -38,11 +56,29 @@ final class CallerLimiter: Sendable {
                     message: "Your key's or team's rate limit (rpm, tpm or max_parallel) is reached; try again in \(retryAfter) s.",
                     headers: [HTTPHeader(name: "retry-after", value: String(retryAfter))])
             }
+            if shared != nil && !blocked.isFinite { blocked = now + Self.sharedPoll }
             await waitForRoom(until: min(blocked, deadline))
         }
     }
 
+    /// The shared windows' verdict, or `nil` when they cannot be asked (then this instance counts alone).
+    private func sharedVerdict(
+        _ shared: any SharedRateWindows, _ scopes: [Caller.Scope], tokens: Int, requestID: String
+    ) async -> SharedRateVerdict? {
+        do {
+            let verdict = try await shared.admit(requestID: requestID, scopes: scopes, tokens: tokens)
+            health?.reached()
+            return verdict
+        } catch {
+            health?.failed(error)
+            return nil
+        }
+    }
+
     func finish(_ ticket: CallerWindows.Ticket, tokens: Int?) {
+        if let requestID = ticket.sharedRequestID {
+            shared?.finish(requestID: requestID, tokens: tokens)
+        }
         let woken = state.withLock { state in
             state.windows.finish(ticket, tokens: tokens)
             defer { state.waiters.removeAll() }

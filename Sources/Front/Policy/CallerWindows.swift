@@ -8,6 +8,10 @@ struct CallerWindows {
     struct Ticket: Sendable, Equatable {
         var serial: UInt64
         var subjects: [String]
+        /// Admitted by the fleet's shared windows (under this request id), not this instance's.
+        var sharedRequestID: String? = nil
+        /// The standing the shared windows reported at admission.
+        var standing: Standing? = nil
     }
 
     /// The caller's standing in its tightest per-minute window, for `x-ratelimit-*` headers.

@@ -23,7 +23,7 @@ struct SQLiteBudgetLedger: BudgetLedger {
         }
     }
 
-    func settle(requestID: String, costUSD: Double) async throws {
+    func settle(requestID: String, claims: [BudgetClaim], costUSD: Double) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """

@@ -1,7 +1,7 @@
 import Shared
 
 /// One request as accounted: who asked, who served, what it used and cost, how long it took.
-struct UsageRecord: Sendable {
+struct UsageRecord: Sendable, Codable {
     var time: Double
     var requestID: String
     var client: String

@@ -7,11 +7,14 @@ import Synchronization
 /// Accounts every answered request: one log line, metrics at once, and a record for the database.
 /// Records are buffered and written in batches every `flush_interval` by this service's own task, so a
 /// request never waits on the database; the buffer is flushed when the gateway stops (SIGTERM), and at
-/// most one interval is at risk if the front is killed.
+/// most one interval is at risk if the front is killed. A batch the database refuses goes to the spool
+/// (when there is one) and is replayed, oldest first, before newer batches once the database is back.
 final class UsageRecorder: Service, Sendable {
     /// Records not written yet, and when each client last made a request (Unix seconds).
     private let buffer = Mutex<(records: [UsageRecord], lastUse: [String: Double])>(([], [:]))
-    let store: UsageStore?
+    let store: any UsageRecords
+    let spool: UsageSpool?
+    let health: StorageHealth?
     let pricing: Pricing
     let metrics: GatewayMetrics
     let stats = ProviderStats()
@@ -20,23 +23,22 @@ final class UsageRecorder: Service, Sendable {
     private let retention: Double
     private let maxRawRecords: Int
 
-    init(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger) {
+    /// How many spooled records one replay writes at most.
+    static let replayBatch = 5000
+
+    init(
+        config: GatewayConfig, store: any UsageRecords, spool: UsageSpool? = nil, health: StorageHealth? = nil, metrics: GatewayMetrics,
+        logger: Logger
+    ) {
         pricing = Pricing(config: config)
+        self.store = store
+        self.spool = spool
+        self.health = health
         self.metrics = metrics
         self.logger = logger
         interval = config.usage.flushInterval
         retention = config.usage.retentionDays * 86400
         maxRawRecords = config.usage.maxRawRecords
-        let path = config.usage.database ?? GatewayDatabase.defaultPath()
-        var opened: UsageStore?
-        do {
-            opened = try UsageStore(path: path)
-            logger.info("usage records in \(path)")
-        } catch {
-            logger.error("usage records are off: cannot open \(path): \(error)")
-        }
-        store = opened
-        if let lastUse = try? opened?.lastUse() { buffer.withLock { $0.lastUse = lastUse } }
     }
 
     /// Accounts one request (any task; returns at once) and returns its cost (`nil`: no price).
@@ -76,12 +78,17 @@ final class UsageRecorder: Service, Sendable {
     }
 
     func run() async throws {
+        if let known = try? await store.lastUse() {
+            buffer.withLock { $0.lastUse.merge(known) { max($0, $1) } }
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.interval)) }
-            flush()
-            cleanUp()
+            await replaySpool()
+            await flush()
+            await cleanUp()
         }
-        flush()
+        await replaySpool()
+        await flush()
     }
 
     /// When a client (a key's id) last made a request.
@@ -89,23 +96,61 @@ final class UsageRecorder: Service, Sendable {
         buffer.withLock { $0.lastUse[client] }.map(Date.init(timeIntervalSince1970:))
     }
 
-    /// Writes what the buffer holds.
-    func flush() {
+    /// Writes what the buffer holds (behind spooled records, while there are any: they go first).
+    func flush() async {
         let records = buffer.withLock { buffer in
             defer { buffer.records.removeAll(keepingCapacity: true) }
             return buffer.records
         }
-        guard let store, !records.isEmpty else { return }
+        guard !records.isEmpty else { return }
+        if let spool, spool.count > 0 {
+            keep(records, in: spool, because: nil)
+            return
+        }
         do {
-            try store.insert(records)
+            try await store.insert(records)
+            health?.reached()
         } catch {
-            logger.error("could not write \(records.count) usage records: \(error)")
+            health?.failed(error)
+            if let spool {
+                keep(records, in: spool, because: error)
+            } else {
+                logger.error("could not write \(records.count) usage records: \(error)")
+            }
+        }
+    }
+
+    /// Writes the spool's records, oldest first, in batches, until it is empty or the database fails.
+    private func replaySpool() async {
+        guard let spool else { return }
+        while spool.count > 0 {
+            do {
+                let (records, lines) = try spool.oldest(limit: Self.replayBatch)
+                try await store.insert(records)
+                try spool.drop(lines: lines)
+                health?.reached()
+                logger.notice("replayed \(records.count) spooled usage records; \(spool.count) left")
+            } catch {
+                health?.failed(error)
+                return
+            }
+        }
+    }
+
+    private func keep(_ records: [UsageRecord], in spool: UsageSpool, because error: (any Error)?) {
+        do {
+            try spool.append(records)
+            if let error { logger.warning("\(records.count) usage records wait in \(spool.path): \(error)") }
+        } catch let spoolError {
+            logger.error(
+                "lost \(records.count) usage records: the database refused them (\(error.map { "\($0)" } ?? "spool in use")) and so did the spool (\(spoolError))"
+            )
         }
     }
 
     /// One small step of retention per interval: never a long write that would hold up the next batch.
-    private func cleanUp() {
-        _ = try? store?.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention, keep: maxRawRecords)
+    private func cleanUp() async {
+        _ = try? await store.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention, keep: maxRawRecords, limit: 2000)
     }
 
     static func name(_ endpoint: Endpoint) -> String {

@@ -15,23 +15,25 @@ struct UsageRoutes: Sendable {
         var to: String
         var group_by: String
         var reference_model: String?
-        var rows: [UsageStore.Row]
-        var totals: UsageStore.Row
+        var rows: [UsageRow]
+        var totals: UsageRow
         /// `false` when some requests had no price: their cost is unknown, not zero.
         var cost_complete: Bool
     }
 
     /// `unixSeconds: false` for the admin API, whose document allows dates and RFC 3339 times only.
-    func usage(_ request: Request, context: some RequestContext, unixSeconds: Bool = true) throws -> Response {
+    func usage(_ request: Request, context: some RequestContext, unixSeconds: Bool = true) async throws -> Response {
         let query = request.uri.queryParameters
         let grouping = try UsageQuery.grouping(query.get("group_by"))
         let (from, to) = try UsageQuery.period(from: query.get("from"), to: query.get("to"), unixSeconds: unixSeconds)
-        guard let store = recorder.store else {
-            throw GatewayError(.usageUnavailable, message: "Usage records are off (the database could not be opened).")
-        }
         // What is still buffered belongs in the answer.
-        recorder.flush()
-        let rows = try store.report(from: from, to: to, groupBy: grouping)
+        await recorder.flush()
+        let rows: [UsageRow]
+        do {
+            rows = try await recorder.store.report(from: from, to: to, groupBy: grouping)
+        } catch {
+            throw GatewayError(.usageUnavailable, message: "Usage cannot be read now: the database did not answer (\(error)).")
+        }
         let report = Report(
             from: UsageQuery.format(from), to: UsageQuery.format(to), group_by: grouping.rawValue,
             reference_model: supervisor.config.usage.referenceModel, rows: rows, totals: UsageQuery.total(rows),
@@ -57,9 +59,9 @@ struct UsageRoutes: Sendable {
 
 /// Parsing and totals shared by `/api/usage` and `orchestra usage`.
 enum UsageQuery {
-    static func grouping(_ text: String?) throws(GatewayError) -> UsageStore.Grouping {
+    static func grouping(_ text: String?) throws(GatewayError) -> UsageGrouping {
         guard let text else { return .provider }
-        guard let grouping = UsageStore.Grouping(rawValue: text) else {
+        guard let grouping = UsageGrouping(rawValue: text) else {
             throw .invalidRequest("group_by must be provider, model, key, team or day.", code: .invalidValue, param: "group_by")
         }
         return grouping
@@ -93,8 +95,8 @@ enum UsageQuery {
         Date(timeIntervalSince1970: seconds).formatted(.iso8601)
     }
 
-    static func total(_ rows: [UsageStore.Row]) -> UsageStore.Row {
-        var total = UsageStore.Row(
+    static func total(_ rows: [UsageRow]) -> UsageRow {
+        var total = UsageRow(
             key: "total", requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, reasoning_tokens: 0, cached_tokens: 0,
             estimated_requests: 0, cost_usd: 0, unpriced_requests: 0, reference_cost_usd: 0, savings_usd: 0, average_latency_seconds: 0
         )

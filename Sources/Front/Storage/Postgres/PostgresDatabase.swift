@@ -13,7 +13,7 @@ struct PostgresDatabase: Sendable {
     }
 
     let location: PostgresLocation
-    private let password: String?
+    let password: String?
 
     init(location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problem) {
         self.location = location

@@ -64,6 +64,128 @@ enum PostgresSchema {
                     PRIMARY KEY (bucket, provider, model, client, team))
                 """,
                 "CREATE TABLE usage_daily (LIKE usage_hourly INCLUDING ALL)",
-            ])
+            ]),
+        Migration(version: "v2-leases-and-windows", statements: leasesAndWindows),
+    ]
+
+    /// Instances and their heartbeats (a reservation or a parallel slot counts while its instance's lease
+    /// runs), rate windows as a sliding log (what one instance counts in memory, shared), and the
+    /// statements of the hot path as functions: one round trip each, serialized per scope by a
+    /// transaction-scoped advisory lock taken in a fixed order (no deadlock), reading under the lock.
+    static let leasesAndWindows = [
+        """
+        CREATE FUNCTION orchestra_now() RETURNS DOUBLE PRECISION LANGUAGE sql VOLATILE
+            AS $$ SELECT extract(epoch FROM clock_timestamp())::double precision $$
+        """,
+        """
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL, alive_until DOUBLE PRECISION NOT NULL)
+        """,
+        "DROP INDEX budget_reservations_lease",
+        "ALTER TABLE budget_reservations DROP COLUMN lease_until",
+        "DROP TABLE rate_windows",
+        """
+        CREATE TABLE rate_entries (
+            scope TEXT NOT NULL, request_id TEXT NOT NULL, instance TEXT NOT NULL, admitted_at DOUBLE PRECISION NOT NULL,
+            tokens BIGINT NOT NULL, finished BOOLEAN NOT NULL DEFAULT false, PRIMARY KEY (request_id, scope))
+        """,
+        "CREATE INDEX rate_entries_window ON rate_entries (scope, admitted_at)",
+        "CREATE INDEX rate_entries_open ON rate_entries (scope) WHERE NOT finished",
+        // p_scopes: [{"s": scope, "p": max parallel or absent, "w": [[seconds, requests|null, tokens|null], …],
+        // "h": true on the scope whose first window the rate headers report}].
+        """
+        CREATE FUNCTION orchestra_admit(p_request TEXT, p_instance TEXT, p_scopes JSONB, p_tokens BIGINT,
+            OUT delay DOUBLE PRECISION, OUT requests_left BIGINT, OUT tokens_left BIGINT, OUT reset_in DOUBLE PRECISION)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v_now DOUBLE PRECISION := orchestra_now();
+            v_scope JSONB;
+            v_window JSONB;
+            v_name TEXT;
+            v_count BIGINT;
+            v_sum BIGINT;
+            v_oldest DOUBLE PRECISION;
+            v_newest DOUBLE PRECISION;
+            v_seconds DOUBLE PRECISION;
+            v_until DOUBLE PRECISION;
+        BEGIN
+            FOR v_name IN SELECT DISTINCT e->>'s' FROM jsonb_array_elements(p_scopes) e ORDER BY 1 LOOP
+                PERFORM pg_advisory_xact_lock(hashtextextended('rate:' || v_name, 0));
+            END LOOP;
+            FOR v_scope IN SELECT * FROM jsonb_array_elements(p_scopes) LOOP
+                v_name := v_scope->>'s';
+                IF v_scope ? 'p' THEN
+                    SELECT count(*) INTO v_count FROM rate_entries e JOIN instances i ON i.id = e.instance
+                        WHERE e.scope = v_name AND NOT e.finished AND i.alive_until >= v_now;
+                    IF v_count >= (v_scope->>'p')::BIGINT THEN delay := 'Infinity'; END IF;
+                END IF;
+                FOR v_window IN SELECT * FROM jsonb_array_elements(v_scope->'w') LOOP
+                    v_seconds := (v_window->>0)::DOUBLE PRECISION;
+                    SELECT count(*), coalesce(sum(tokens), 0), min(admitted_at), max(admitted_at)
+                        INTO v_count, v_sum, v_oldest, v_newest
+                        FROM rate_entries WHERE scope = v_name AND admitted_at > v_now - v_seconds;
+                    IF v_count > 0 AND ((v_window->>1 IS NOT NULL AND v_count >= (v_window->>1)::BIGINT)
+                        OR (v_window->>2 IS NOT NULL AND v_sum + p_tokens > (v_window->>2)::BIGINT))
+                    THEN
+                        v_until := v_oldest + v_seconds - v_now;
+                        delay := greatest(coalesce(delay, v_until), v_until);
+                    ELSIF (v_scope->>'h')::BOOLEAN AND reset_in IS NULL THEN
+                        requests_left := (v_window->>1)::BIGINT - v_count - 1;
+                        tokens_left := CASE WHEN v_window->>2 IS NOT NULL
+                            THEN greatest(0, (v_window->>2)::BIGINT - v_sum - p_tokens) END;
+                        reset_in := v_seconds;
+                    END IF;
+                END LOOP;
+            END LOOP;
+            IF delay IS NOT NULL THEN
+                requests_left := NULL; tokens_left := NULL; reset_in := NULL;
+                RETURN;
+            END IF;
+            INSERT INTO rate_entries (scope, request_id, instance, admitted_at, tokens)
+                SELECT DISTINCT e->>'s', p_request, p_instance, v_now, p_tokens FROM jsonb_array_elements(p_scopes) e;
+        END $$
+        """,
+        """
+        CREATE FUNCTION orchestra_reserve(p_request TEXT, p_instance TEXT, p_subjects TEXT[], p_periods DOUBLE PRECISION[],
+            p_limits DOUBLE PRECISION[], p_amount DOUBLE PRECISION,
+            OUT refused INTEGER, OUT spent DOUBLE PRECISION, OUT reserved DOUBLE PRECISION)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v_now DOUBLE PRECISION := orchestra_now();
+            v_index INTEGER;
+        BEGIN
+            FOR v_index IN SELECT i FROM generate_subscripts(p_subjects, 1) i ORDER BY p_subjects[i] LOOP
+                PERFORM pg_advisory_xact_lock(hashtextextended('budget:' || p_subjects[v_index], 0));
+            END LOOP;
+            FOR v_index IN SELECT i FROM generate_subscripts(p_subjects, 1) i LOOP
+                -- One statement, one snapshot: a settlement moving money from reserved to spent is seen whole.
+                SELECT coalesce((SELECT s.spent_usd FROM budget_spend s
+                            WHERE s.subject = p_subjects[v_index] AND s.period_start = p_periods[v_index]), 0),
+                        coalesce((SELECT sum(r.amount_usd) FROM budget_reservations r JOIN instances i ON i.id = r.instance
+                            WHERE r.subject = p_subjects[v_index] AND r.period_start = p_periods[v_index]
+                                AND i.alive_until >= v_now), 0)
+                    INTO spent, reserved;
+                IF spent + reserved + p_amount > p_limits[v_index] + 1e-9 THEN
+                    refused := v_index;
+                    RETURN;
+                END IF;
+            END LOOP;
+            INSERT INTO budget_reservations (request_id, subject, period_start, amount_usd, created_at, instance)
+                SELECT p_request, p_subjects[i], p_periods[i], p_amount, v_now, p_instance FROM generate_subscripts(p_subjects, 1) i
+                ON CONFLICT DO NOTHING;
+            spent := NULL; reserved := NULL;
+        END $$
+        """,
+        // Spend is booked against the claims the request was admitted under even when its reservation was
+        // swept meanwhile (its instance was out of touch longer than the lease): money spent is never lost.
+        """
+        CREATE FUNCTION orchestra_settle(p_request TEXT, p_subjects TEXT[], p_periods DOUBLE PRECISION[], p_cost DOUBLE PRECISION)
+        RETURNS VOID LANGUAGE sql AS $$
+            INSERT INTO budget_spend (subject, period_start, spent_usd)
+                SELECT p_subjects[i], p_periods[i], p_cost FROM generate_subscripts(p_subjects, 1) i
+            ON CONFLICT (subject, period_start) DO UPDATE SET spent_usd = budget_spend.spent_usd + excluded.spent_usd;
+            DELETE FROM budget_reservations WHERE request_id = p_request;
+        $$
+        """,
     ]
 }

@@ -3,9 +3,9 @@ import GRDB
 import Shared
 import Synchronization
 
-/// Usage records in SQLite (WAL): raw rows for `retention_days`, and hourly and daily totals per
+/// Usage records in SQLite (WAL), the embedded default: raw rows for `retention_days`, and hourly and daily totals per
 /// provider, model and client that are kept, so reports stay fast at millions of requests.
-final class UsageStore: Sendable {
+final class SQLiteUsageStore: UsageRecords {
     let path: String
     private let pool: DatabasePool
     /// Ids of the strings raw records refer to (`names`), learnt as batches are written.
@@ -22,49 +22,10 @@ final class UsageStore: Sendable {
         pool = try GatewayDatabase.openReadOnly(path: path)
     }
 
-    /// One rollup row's worth of records: totals are summed in memory per batch, so a batch of
-    /// thousands of requests to a few models updates a few rollup rows, not thousands.
-    private struct Totals {
-        var requests = 0, errors = 0, prompt = 0, completion = 0, reasoning = 0, cached = 0, estimated = 0, unpriced = 0
-        var cost = 0.0, referenceCost = 0.0, latency = 0.0
-
-        mutating func add(_ record: UsageRecord) {
-            requests += 1
-            if record.status >= 400 { errors += 1 }
-            prompt += record.usage.promptTokens
-            completion += record.usage.completionTokens
-            reasoning += record.usage.reasoningTokens
-            cached += record.usage.cachedTokens
-            if record.usage.estimated { estimated += 1 }
-            if record.cost == nil && record.status < 400 { unpriced += 1 }
-            cost += record.cost ?? 0
-            referenceCost += record.referenceCost ?? 0
-            latency += record.latency
-        }
-    }
-
-    private struct RollupKey: Hashable {
-        var bucket: Int
-        var provider: String
-        var model: String
-        var client: String
-        var team: String
-    }
-
     /// Writes a batch of records and folds them into the totals, in one transaction.
     func insert(_ records: [UsageRecord]) throws {
         guard !records.isEmpty else { return }
-        var rollups: [(table: String, totals: [RollupKey: Totals])] = []
-        for (table, width) in [("usage_hourly", 3600.0), ("usage_daily", 86400.0)] {
-            var totals: [RollupKey: Totals] = [:]
-            for record in records {
-                let key = RollupKey(
-                    bucket: Int((record.time / width).rounded(.down) * width), provider: record.provider, model: record.model,
-                    client: record.client, team: record.team ?? "")
-                totals[key, default: Totals()].add(record)
-            }
-            rollups.append((table, totals))
-        }
+        let rollups = UsageRollups.of(records)
         let learnt = try pool.write { db -> [String: Int64] in
             var known = names.withLock { $0 }
             let intern = try db.cachedStatement(
@@ -137,29 +98,8 @@ final class UsageStore: Sendable {
         }
     }
 
-    enum Grouping: String, CaseIterable, Sendable {
-        case provider, model, key, team, day
-    }
-
-    struct Row: Codable, Sendable {
-        var key: String
-        var requests: Int
-        var errors: Int
-        var prompt_tokens: Int
-        var completion_tokens: Int
-        var reasoning_tokens: Int
-        var cached_tokens: Int
-        var estimated_requests: Int
-        /// Known cost only; `unpriced_requests` says how many successful requests had no price.
-        var cost_usd: Double
-        var unpriced_requests: Int
-        var reference_cost_usd: Double
-        var savings_usd: Double
-        var average_latency_seconds: Double
-    }
-
     /// Totals between `from` and `to` (Unix seconds) from the hourly rollups.
-    func report(from: Double, to: Double, groupBy grouping: Grouping) throws -> [Row] {
+    func report(from: Double, to: Double, groupBy grouping: UsageGrouping) throws -> [UsageRow] {
         let key: String
         switch grouping {
         case .provider: key = "provider"
@@ -169,7 +109,7 @@ final class UsageStore: Sendable {
         case .day: key = "strftime('%Y-%m-%d', bucket - bucket % 86400, 'unixepoch')"
         }
         return try pool.read { db in
-            try Row.fetchAll(
+            try UsageRow.fetchAll(
                 db,
                 sql: """
                     SELECT \(key) AS key, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
@@ -199,4 +139,4 @@ final class UsageStore: Sendable {
     }
 }
 
-extension UsageStore.Row: FetchableRecord {}
+extension UsageRow: FetchableRecord {}
