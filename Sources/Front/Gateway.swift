@@ -31,7 +31,9 @@ struct Gateway {
         )
         let counters = RequestCounters()
         let providers = ProviderRouter(supervisor: supervisor)
-        let dispatcher = RequestDispatcher(router: providers, latency: LatencyTracker())
+        let dispatcher = RequestDispatcher(
+            router: providers, latency: LatencyTracker(),
+            fleet: storage.rates.map { ProviderFleetWindows(shared: $0, health: storage.health) })
         let metrics = GatewayMetrics()
         let recorder = UsageRecorder(
             config: config, store: storage.usage, spool: storage.spool, health: storage.health, metrics: metrics, logger: logger)

@@ -99,6 +99,11 @@ final class FrameDispatcher: ChannelInboundHandler {
             "configured",
             metadata: ["key": "\(config.key == .none ? "not needed" : (key.value == nil ? "missing" : "present"))"]
         )
-        link.send([.ready(WorkerStatus(pid: getpid(), keyPresent: key.value != nil || config.key == .none, keyProblem: key.problem))])
+        link.send([
+            .ready(
+                WorkerStatus(
+                    pid: getpid(), keyPresent: key.value != nil || config.key == .none, keyProblem: key.problem,
+                    keyFingerprint: KeyFingerprint.of(key.keys)))
+        ])
     }
 }

@@ -51,11 +51,12 @@ struct ClientKeyTests {
         let database = Self.database()
         let alice = try await Self.create("alice", database: database)
         let bob = try await Self.create("bob", database: database)
-        let brief = try await Self.create("brief", database: database, extra: ["--expires-in-days", "0.00002"])  // ~1.7 s
+        let brief = try await Self.create("brief", database: database, extra: ["--expires-in-days", "0.00005"])  // ~4.3 s
         #expect(alice.key.hasPrefix("orch_") && alice.id.hasPrefix("key_") && alice.key != bob.key)
         let admin = "Authorization: Bearer \(try Self.adminKey(database))"
         try await withGateway(extraConfig: Self.config(database)) { gateway, _ in
             let body = chatBody(model: "fake/ok")
+            #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(brief.key)"]).status == 200, "not expired yet")
             #expect(await gateway.chat(body, headers: ["Authorization: Bearer \(alice.key)"]).status == 200)
             let messages = #"{"model":"demo/echo","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}"#
             let anthropic = await TestHTTPClient.post(gateway.url("/v1/messages"), json: messages, headers: ["x-api-key: \(bob.key)"])
@@ -90,7 +91,7 @@ struct ClientKeyTests {
 
             // Expired: its time passes while the gateway runs.
             var expired = false
-            let deadline = Date().addingTimeInterval(5)
+            let deadline = Date().addingTimeInterval(8)
             while !expired && Date() < deadline {
                 expired = await gateway.chat(body, headers: ["Authorization: Bearer \(brief.key)"]).status == 401
                 if !expired { try await Task.sleep(for: .milliseconds(100)) }

@@ -36,4 +36,21 @@ struct StorageConfigTests {
         #expect(config.storage.postgres?.passwordFile == "/etc/orchestra/postgres.password")
         #expect(try ConfigLoader.parse("").storage.postgres == nil)
     }
+
+    @Test func fleetOptionsHaveSafeDefaultsAndAreRead() throws {
+        let defaults = try ConfigLoader.parse("").storage
+        #expect(defaults.lease == 15 && !defaults.budgetFailOpen && defaults.spoolFile == nil && defaults.instanceName == nil)
+        let storage = try ConfigLoader.parse(
+            """
+            [storage]
+            postgres_url = "postgres://orchestra@127.0.0.1/orchestra"
+            lease = 4.5
+            budget_fail_open = true
+            spool_file = "/var/lib/orchestra/spool.jsonl"
+            instance_name = "edge-1"
+            """
+        ).storage
+        #expect(storage.lease == 4.5 && storage.budgetFailOpen && storage.instanceName == "edge-1")
+        #expect(storage.spoolFile == "/var/lib/orchestra/spool.jsonl")
+    }
 }

@@ -7,6 +7,7 @@ import concurrent.futures
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import tempfile
@@ -115,6 +116,13 @@ max_output = 10
 input_price = 1000
 output_price = 1000
 max_output = 10
+[providers.capped]
+base_url = "{upstream}"
+api_key_env = "FLEET_UPSTREAM_KEY"
+[providers.capped.limits]
+rpm = 10
+[providers.capped.models.m]
+max_output = 10
 """)
             self.configs.append(config)
         # The three start at once: their migrations queue on the advisory lock.
@@ -159,8 +167,8 @@ def status(url, key, body=None):
         return error.code
 
 
-def chat(url, key, model="m"):
-    body = json.dumps({"model": f"fake/{model}", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}).encode()
+def chat(url, key, model="m", provider="fake"):
+    body = json.dumps({"model": f"{provider}/{model}", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}).encode()
     return status(url + "/v1/chat/completions", key, body)
 
 
@@ -198,6 +206,19 @@ def test_a_keys_rpm_holds_for_the_fleet(fleet):
     assert statuses.count(200) == 10, statuses
     assert statuses.count(429) == 50
     assert CountingUpstream.answered - before == 10
+
+
+def test_a_providers_own_rpm_holds_for_the_fleet(fleet):
+    key, _ = fleet.create_key()
+    before = CountingUpstream.answered
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        statuses = list(pool.map(lambda index: chat(fleet.urls[index % 3], key, provider="capped"), range(60)))
+    assert statuses.count(200) == 10, statuses
+    assert statuses.count(429) == 50
+    assert CountingUpstream.answered - before == 10
+    windows = psql("SELECT DISTINCT scope FROM rate_entries WHERE scope LIKE 'provider:%'", fleet.database).split()
+    # Keyed by the worker's fingerprint of the key (16 hex digits), never the key.
+    assert len(windows) == 1 and re.fullmatch(r"provider:capped:[0-9a-f]{16}", windows[0]), windows
 
 
 def test_a_budget_holds_for_the_fleet_under_40_concurrent_requests(fleet):

@@ -41,7 +41,8 @@ struct AnswerPath: Sendable {
             ledger.admission = try await gate.admit(
                 caller, AccessGate.Ask(model: model, endpoint: endpoint, bodyBytes: body.readableBytes, maxTokens: maxTokens),
                 requestID: ledger.requestID)
-            dispatched = try await dispatcher.dispatch(model: model, endpoint: endpoint, stream: stream, body: body)
+            dispatched = try await dispatcher.dispatch(
+                model: model, endpoint: endpoint, stream: stream, body: body, tokens: body.readableBytes / 4 + (maxTokens ?? 256))
         } catch let error as GatewayError {
             throw ledger.failed(error)
         }

@@ -39,7 +39,7 @@ final class CallerLimiter: Sendable {
                 switch verdict {
                 case .admitted(let standing):
                     return CallerWindows.Ticket(serial: 0, subjects: [], sharedRequestID: requestID, standing: standing)
-                case .blocked(let seconds):
+                case .blocked(let seconds, _, _):
                     blocked = seconds.isFinite ? now + seconds : .infinity
                 }
             } else {
@@ -65,8 +65,13 @@ final class CallerLimiter: Sendable {
     private func sharedVerdict(
         _ shared: any SharedRateWindows, _ scopes: [Caller.Scope], tokens: Int, requestID: String
     ) async -> SharedRateVerdict? {
+        let limited = scopes.filter { !$0.limits.rateLimits.isEmpty }
+        let reported = limited.first { $0.limits.rpm != nil || $0.limits.tpm != nil }?.subject
+        let shares = limited.map {
+            SharedRateScope(name: $0.subject, limits: $0.limits.rateLimits, reportsStanding: $0.subject == reported)
+        }
         do {
-            let verdict = try await shared.admit(requestID: requestID, scopes: scopes, tokens: tokens)
+            let verdict = try await shared.admit(entry: requestID, scopes: shares, tokens: tokens)
             health?.reached()
             return verdict
         } catch {
@@ -77,7 +82,7 @@ final class CallerLimiter: Sendable {
 
     func finish(_ ticket: CallerWindows.Ticket, tokens: Int?) {
         if let requestID = ticket.sharedRequestID {
-            shared?.finish(requestID: requestID, tokens: tokens)
+            shared?.finish(entry: requestID, tokens: tokens)
         }
         let woken = state.withLock { state in
             state.windows.finish(ticket, tokens: tokens)

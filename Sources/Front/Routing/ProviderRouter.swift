@@ -9,6 +9,9 @@ struct ProviderRouter: Sendable {
         var provider: String
         var model: String
         var connection: WorkerConnection
+        var config: ProviderConfig
+        /// The worker's name for its keys, for the fleet's shared provider windows.
+        var keyFingerprint: String?
     }
 
     /// Autocomplete goes where the catalog redirects it (`mistral/codestral-*` to the `codestral`
@@ -68,7 +71,8 @@ struct ProviderRouter: Sendable {
         guard status.keyPresent || provider.key == .none else {
             throw .missingKey(provider: provider.name, source: status.keyProblem ?? provider.key.instructions)
         }
-        return Target(provider: provider.name, model: modelID.model, connection: connection)
+        return Target(
+            provider: provider.name, model: modelID.model, connection: connection, config: provider, keyFingerprint: status.keyFingerprint)
     }
 
     private static func prefixes(_ config: GatewayConfig) -> String {

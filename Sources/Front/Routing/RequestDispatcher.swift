@@ -10,6 +10,8 @@ import Tracing
 struct RequestDispatcher: Sendable {
     let router: ProviderRouter
     let latency: LatencyTracker
+    /// Providers' own limits counted by the fleet (with a shared database), `nil` for one instance.
+    var fleet: ProviderFleetWindows? = nil
 
     /// The first word of an answer that will be relayed to the client.
     struct Dispatched {
@@ -22,6 +24,8 @@ struct RequestDispatcher: Sendable {
         var served: String
         var route: String?
         var attempts: Int
+        /// The attempt's place in the fleet's provider windows, freed when the answer ends.
+        var fleetSlot: ProviderFleetWindows.Slot?
 
         /// Headers that tell the client who answered.
         var headers: [HTTPHeader] {
@@ -39,7 +43,8 @@ struct RequestDispatcher: Sendable {
         case failed(GatewayError)
     }
 
-    func dispatch(model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer) async throws -> Dispatched {
+    /// `tokens` is the request's estimate, for token windows.
+    func dispatch(model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, tokens: Int) async throws -> Dispatched {
         let policy = router.supervisor.config.retries
         let started = MonotonicClock.seconds()
         var attempts = 0
@@ -49,7 +54,7 @@ struct RequestDispatcher: Sendable {
             for candidate in candidates where MonotonicClock.seconds() - started < policy.maxTime {
                 attempts += 1
                 let target = try await router.route(model: candidate.id, endpoint: endpoint)
-                switch await attempt(target, endpoint: endpoint, stream: stream, body: body, responseModel: candidate.id) {
+                switch await attempt(target, endpoint: endpoint, stream: stream, body: body, tokens: tokens, responseModel: candidate.id) {
                 case .answered(var dispatched):
                     dispatched.route = route.name
                     dispatched.attempts = attempts
@@ -68,7 +73,7 @@ struct RequestDispatcher: Sendable {
         while true {
             attempts += 1
             let target = try await router.route(model: model, endpoint: endpoint)
-            switch await attempt(target, endpoint: endpoint, stream: stream, body: body, responseModel: nil) {
+            switch await attempt(target, endpoint: endpoint, stream: stream, body: body, tokens: tokens, responseModel: nil) {
             case .answered(var dispatched):
                 dispatched.attempts = attempts
                 return dispatched
@@ -84,12 +89,12 @@ struct RequestDispatcher: Sendable {
 
     /// One try on one provider, as a child span of the request's (a no-op unless tracing is on).
     private func attempt(
-        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?
+        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, tokens: Int, responseModel: String?
     ) async -> Attempt {
         await withSpan("upstream \(target.provider)", ofKind: .client) { span in
             span.attributes["orchestra.provider"] = target.provider
             span.attributes["orchestra.model"] = target.model
-            let result = await send(target, endpoint: endpoint, stream: stream, body: body, responseModel: responseModel)
+            let result = await send(target, endpoint: endpoint, stream: stream, body: body, tokens: tokens, responseModel: responseModel)
             switch result {
             case .answered(let dispatched): span.attributes["orchestra.status"] = dispatched.head.status
             case .failed(let error):
@@ -101,8 +106,14 @@ struct RequestDispatcher: Sendable {
     }
 
     private func send(
-        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, responseModel: String?
+        _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, tokens: Int, responseModel: String?
     ) async -> Attempt {
+        let slot: ProviderFleetWindows.Slot?
+        do {
+            slot = try await fleet?.admit(target.config, model: target.model, fingerprint: target.keyFingerprint, tokens: tokens)
+        } catch {
+            return .failed(error)
+        }
         let sent = MonotonicClock.seconds()
         let (id, events) = target.connection.submit(
             UpstreamCall(endpoint: endpoint, model: target.model, stream: stream, body: body, responseModel: responseModel)
@@ -114,11 +125,13 @@ struct RequestDispatcher: Sendable {
             latency.record(served, seconds: MonotonicClock.seconds() - sent)
             return .answered(
                 Dispatched(
-                    head: head, pending: Array(pending), events: events, id: id, target: target, served: served, route: nil, attempts: 1
-                ))
+                    head: head, pending: Array(pending), events: events, id: id, target: target, served: served, route: nil, attempts: 1,
+                    fleetSlot: slot))
         case .failure(let error):
+            slot?.finish(tokens: nil)
             return .failed(error)
         case .chunk, .end, .usage, nil:
+            slot?.finish(tokens: nil)
             return .failed(.workerLost(target.provider))
         }
     }

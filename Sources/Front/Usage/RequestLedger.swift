@@ -17,6 +17,8 @@ struct RequestLedger: Sendable {
     let team: String?
     /// The caller's budget reservation and rate slot, settled when the request ends.
     var admission: Admission?
+    /// The serving attempt's place in the fleet's provider windows, freed when the request ends.
+    var fleetSlot: ProviderFleetWindows.Slot?
 
     init(recorder: UsageRecorder, endpoint: Endpoint, model: String, caller: Caller) {
         client = caller.client
@@ -36,6 +38,7 @@ struct RequestLedger: Sendable {
         provider = dispatched.target.provider
         model = dispatched.target.model
         attempts = dispatched.attempts
+        fleetSlot = dispatched.fleetSlot
     }
 
     func finish(status: Int, usage: UsageReport?) {
@@ -43,7 +46,9 @@ struct RequestLedger: Sendable {
             requestID: requestID, client: client, team: team, route: route, provider: provider, model: model,
             endpoint: endpoint, status: status, usage: usage, started: started, firstByte: firstByte, attempts: attempts
         )
-        admission?.settle(costUSD: cost, tokens: usage.map { $0.promptTokens + $0.completionTokens })
+        let tokens = usage.map { $0.promptTokens + $0.completionTokens }
+        admission?.settle(costUSD: cost, tokens: tokens)
+        fleetSlot?.finish(tokens: tokens)
     }
 
     /// The error the client gets, with the request id it can quote.

@@ -22,6 +22,8 @@ final class UsageRecorder: Service, Sendable {
     private let interval: Double
     private let retention: Double
     private let maxRawRecords: Int
+    /// One write at a time: a report's flush waits for the batch the service is writing.
+    private let turns = WriteTurns()
 
     /// How many spooled records one replay writes at most.
     static let replayBatch = 5000
@@ -96,8 +98,13 @@ final class UsageRecorder: Service, Sendable {
         buffer.withLock { $0.lastUse[client] }.map(Date.init(timeIntervalSince1970:))
     }
 
-    /// Writes what the buffer holds (behind spooled records, while there are any: they go first).
+    /// Writes what the buffer holds (behind spooled records, while there are any: they go first), after
+    /// any write already under way.
     func flush() async {
+        await turns.run { await write() }
+    }
+
+    private func write() async {
         let records = buffer.withLock { buffer in
             defer { buffer.records.removeAll(keepingCapacity: true) }
             return buffer.records
@@ -123,6 +130,10 @@ final class UsageRecorder: Service, Sendable {
     /// Writes the spool's records, oldest first, in batches, until it is empty or the database fails.
     private func replaySpool() async {
         guard let spool else { return }
+        await turns.run { await replay(spool) }
+    }
+
+    private func replay(_ spool: UsageSpool) async {
         while spool.count > 0 {
             do {
                 let (records, lines) = try spool.oldest(limit: Self.replayBatch)

@@ -98,11 +98,15 @@ public struct WorkerStatus: Sendable, Equatable, Codable {
     public var keyPresent: Bool
     /// Why the key is missing or unreadable, phrased for the user.
     public var keyProblem: String?
+    /// Names the provider's keys without revealing them (a truncated SHA-256 of them all): instances of
+    /// a fleet using the same keys share the provider's rate windows, keyed by it.
+    public var keyFingerprint: String?
 
-    public init(pid: Int32, keyPresent: Bool, keyProblem: String? = nil) {
+    public init(pid: Int32, keyPresent: Bool, keyProblem: String? = nil, keyFingerprint: String? = nil) {
         self.pid = pid
         self.keyPresent = keyPresent
         self.keyProblem = keyProblem
+        self.keyFingerprint = keyFingerprint
     }
 }
 

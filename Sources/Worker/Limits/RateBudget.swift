@@ -69,7 +69,7 @@ struct RateBudget {
         if case .blocked(let until, let quota, let window) = tryAdmit(model: model, tokens: tokens, now: now, dryRun: true),
             quota || queuePolicy.maxWait <= 0 || queue.count >= queuePolicy.maxQueued || until - now > queuePolicy.maxWait && until.isFinite
         {
-            return .refused(limitError(until: until, now: now, quota: quota, window: window))
+            return .refused(GatewayError.providerLimit(provider: provider, until: until, now: now, quota: quota, window: window))
         }
         queue.append(Waiter(id: id, model: model, tokens: tokens, deadline: now + queuePolicy.maxWait))
         return .queued
@@ -104,7 +104,8 @@ struct RateBudget {
                 drained.admitted.append((head.id, ticket))
             case .blocked(let until, let quota, let window) where head.deadline <= now:
                 queue.removeFirst()
-                drained.refused.append((head.id, limitError(until: until, now: now, quota: quota, window: window)))
+                drained.refused.append(
+                    (head.id, GatewayError.providerLimit(provider: provider, until: until, now: now, quota: quota, window: window)))
             case .blocked(let until, _, _):
                 drained.wakeAt = min(until, head.deadline)
                 break admitting

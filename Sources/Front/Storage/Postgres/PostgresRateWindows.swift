@@ -2,8 +2,8 @@ import Foundation
 import PostgresNIO
 import Shared
 
-/// Key and team rate windows in the shared database, as a sliding log like the one each instance
-/// keeps in memory: a request is one row per scope, counted while in its windows and, unfinished, as
+/// Rate windows in the shared database (keys', teams', providers'), as a sliding log like the one each
+/// instance keeps in memory: an entry is one row per scope, counted while in its windows and, unfinished, as
 /// in flight while its instance's lease runs. `orchestra_admit` decides under each scope's lock: one
 /// round trip per admission, so the fleet admits exactly the limit.
 struct PostgresRateWindows: SharedRateWindows {
@@ -31,38 +31,40 @@ struct PostgresRateWindows: SharedRateWindows {
         var h: Bool?
     }
 
-    func admit(requestID: String, scopes: [Caller.Scope], tokens: Int) async throws -> SharedRateVerdict {
-        let limited = scopes.filter { !$0.limits.rateLimits.isEmpty }
-        let reported = limited.first { $0.limits.rpm != nil || $0.limits.tpm != nil }?.subject
-        let arguments = limited.map { scope in
-            let limits = scope.limits.rateLimits
-            return ScopeArgument(
-                s: scope.subject, p: limits.maxConcurrent, w: limits.windows.map(ScopeArgument.Window.init),
-                h: scope.subject == reported ? true : nil)
+    func admit(entry: String, scopes: [SharedRateScope], tokens: Int) async throws -> SharedRateVerdict {
+        let arguments = scopes.map { scope in
+            ScopeArgument(
+                s: scope.name, p: scope.limits.maxConcurrent, w: scope.limits.windows.map(ScopeArgument.Window.init),
+                h: scope.reportsStanding ? true : nil)
         }
         let json = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
         let rows = try await pool.query(
             """
-            SELECT delay, requests_left, tokens_left, reset_in FROM orchestra_admit(\(requestID), \(instance.id), \(json)::jsonb,
-                \(Int64(tokens)))
+            SELECT delay, blocked_scope, blocked_seconds, requests_left, tokens_left, reset_in
+            FROM orchestra_admit(\(entry), \(instance.id), \(json)::jsonb, \(Int64(tokens)))
             """)
-        let (delay, requestsLeft, tokensLeft, resetIn) =
-            try rows.first?.decode((Double?, Int64?, Int64?, Double?).self) ?? (nil, nil, nil, nil)
-        if let delay { return .blocked(seconds: delay) }
-        guard let reportedScope = limited.first(where: { $0.subject == reported }), let resetIn else { return .admitted(nil) }
+        guard let row = rows.first else { return .admitted(nil) }
+        let (delay, blockedScope, blockedSeconds, requestsLeft, tokensLeft, resetIn) = try row.decode(
+            (Double?, String?, Double?, Int64?, Int64?, Double?).self)
+        if let delay {
+            let scope = scopes.first { $0.name == blockedScope }
+            let window = blockedSeconds.flatMap { seconds in scope?.limits.windows.first { $0.seconds == seconds } }
+            return .blocked(seconds: delay, scope: blockedScope ?? "", window: window)
+        }
+        guard let reported = scopes.first(where: \.reportsStanding)?.limits.windows.first, let resetIn else { return .admitted(nil) }
         return .admitted(
             CallerWindows.Standing(
-                requestLimit: reportedScope.limits.rpm, requestsLeft: requestsLeft.map { max(0, Int($0)) },
-                tokenLimit: reportedScope.limits.tpm, tokensLeft: tokensLeft.map { Int($0) }, resetIn: resetIn))
+                requestLimit: reported.requests, requestsLeft: requestsLeft.map { max(0, Int($0)) }, tokenLimit: reported.tokens,
+                tokensLeft: tokensLeft.map { Int($0) }, resetIn: resetIn))
     }
 
-    func finish(requestID: String, tokens: Int?) {
+    func finish(entry: String, tokens: Int?) {
         let pool = self.pool
         let write: PendingWrites.Write = {
             _ = try await pool.query(
                 """
                 UPDATE rate_entries SET finished = true, tokens = coalesce(\(tokens.map(Int64.init)), tokens)
-                WHERE request_id = \(requestID)
+                WHERE request_id = \(entry)
                 """)
         }
         let pending = self.pending

@@ -92,10 +92,12 @@ enum PostgresSchema {
         "CREATE INDEX rate_entries_window ON rate_entries (scope, admitted_at)",
         "CREATE INDEX rate_entries_open ON rate_entries (scope) WHERE NOT finished",
         // p_scopes: [{"s": scope, "p": max parallel or absent, "w": [[seconds, requests|null, tokens|null], …],
-        // "h": true on the scope whose first window the rate headers report}].
+        // "h": true on the scope whose first window the rate headers report}]. Blocked: `delay` (Infinity for
+        // a parallel cap) and the scope and window length that block longest; admitted: the reported standing.
         """
         CREATE FUNCTION orchestra_admit(p_request TEXT, p_instance TEXT, p_scopes JSONB, p_tokens BIGINT,
-            OUT delay DOUBLE PRECISION, OUT requests_left BIGINT, OUT tokens_left BIGINT, OUT reset_in DOUBLE PRECISION)
+            OUT delay DOUBLE PRECISION, OUT blocked_scope TEXT, OUT blocked_seconds DOUBLE PRECISION,
+            OUT requests_left BIGINT, OUT tokens_left BIGINT, OUT reset_in DOUBLE PRECISION)
         LANGUAGE plpgsql AS $$
         DECLARE
             v_now DOUBLE PRECISION := orchestra_now();
@@ -117,7 +119,11 @@ enum PostgresSchema {
                 IF v_scope ? 'p' THEN
                     SELECT count(*) INTO v_count FROM rate_entries e JOIN instances i ON i.id = e.instance
                         WHERE e.scope = v_name AND NOT e.finished AND i.alive_until >= v_now;
-                    IF v_count >= (v_scope->>'p')::BIGINT THEN delay := 'Infinity'; END IF;
+                    IF v_count >= (v_scope->>'p')::BIGINT THEN
+                        delay := 'Infinity';
+                        blocked_scope := v_name;
+                        blocked_seconds := NULL;
+                    END IF;
                 END IF;
                 FOR v_window IN SELECT * FROM jsonb_array_elements(v_scope->'w') LOOP
                     v_seconds := (v_window->>0)::DOUBLE PRECISION;
@@ -128,7 +134,11 @@ enum PostgresSchema {
                         OR (v_window->>2 IS NOT NULL AND v_sum + p_tokens > (v_window->>2)::BIGINT))
                     THEN
                         v_until := v_oldest + v_seconds - v_now;
-                        delay := greatest(coalesce(delay, v_until), v_until);
+                        IF delay IS NULL OR v_until > delay THEN
+                            delay := v_until;
+                            blocked_scope := v_name;
+                            blocked_seconds := v_seconds;
+                        END IF;
                     ELSIF (v_scope->>'h')::BOOLEAN AND reset_in IS NULL THEN
                         requests_left := (v_window->>1)::BIGINT - v_count - 1;
                         tokens_left := CASE WHEN v_window->>2 IS NOT NULL

@@ -1,14 +1,14 @@
-import Shared
-
-extension RateBudget {
+extension GatewayError {
     /// Marks a 429 the gateway's own limiter gave, for clients and logs (the front reads the code).
-    static let gatewayLimitHeader = "x-orchestra-rate-limit"
+    public static let gatewayLimitHeader = "x-orchestra-rate-limit"
 
-    /// A 429 that says when to come back; a spent daily quota also says not to retry (`x-should-retry`).
-    func limitError(until: Double, now: Double, quota: Bool, window: RateLimits.Window?) -> GatewayError {
+    /// A provider's limit reached (by its worker's windows, or the fleet's): a 429 that says when to come
+    /// back; a spent daily quota also says not to retry (`x-should-retry`).
+    public static func providerLimit(provider: String, until: Double, now: Double, quota: Bool, window: RateLimits.Window?) -> GatewayError
+    {
         let wait = until.isFinite ? max(1, Int((until - now).rounded(.up))) : 1
         var headers = [
-            HTTPHeader(name: RateBudget.gatewayLimitHeader, value: "gateway"),
+            HTTPHeader(name: gatewayLimitHeader, value: "gateway"),
             HTTPHeader(name: "retry-after", value: String(wait)),
             HTTPHeader(name: "x-ratelimit-remaining-requests", value: "0"),
             HTTPHeader(name: "x-ratelimit-reset-requests", value: "\(wait)s"),
