@@ -120,6 +120,32 @@ struct AccessPolicyTests {
         #expect(try ledger.standing(subject: "key:a", periodStart: 0).reservedUSD == 0)
     }
 
+    /// A ledger whose database is away.
+    struct UnreachableLedger: BudgetLedger {
+        struct Down: Error {}
+        func reserve(requestID: String, claims: [BudgetClaim], amountUSD: Double, at time: Date) async throws -> BudgetVerdict {
+            throw Down()
+        }
+        func settle(requestID: String, claims: [BudgetClaim], costUSD: Double) async throws { throw Down() }
+        func releaseAbandoned() async throws -> Int { throw Down() }
+        func standing(subject: String, periodStart: Double) async throws -> BudgetStanding { throw Down() }
+    }
+
+    @Test("the database away: a budgeted request is refused with 503 (nothing sent), or let through with budget_fail_open")
+    func budgetsFailClosedByDefault() async throws {
+        var gate = Self.gate(now: { Date() }, ledger: UnreachableLedger())
+        let caller = Self.caller(AccessLimits(budgetUSD: 10, period: .day))
+        let ask = AccessGate.Ask(model: "p/m", endpoint: .chatCompletions, bodyBytes: 100, maxTokens: 100)
+        do {
+            _ = try await gate.admit(caller, ask, requestID: "r1")
+            Issue.record("admitted without a budget check")
+        } catch {
+            #expect(error.code == .usageUnavailable && error.status == 503 && error.message.contains("nothing was sent"))
+        }
+        gate.budgetFailOpen = true
+        #expect(try await gate.admit(caller, ask, requestID: "r2") == nil, "let through unchecked: nothing to settle")
+    }
+
     static func gate(now: @escaping @Sendable () -> Date, ledger: some BudgetLedger) -> AccessGate {
         var gate = AccessGate(
             config: PricingTests.config(), pricing: Pricing(config: PricingTests.config()), ledger: ledger,

@@ -57,6 +57,19 @@ struct UsageFootprintTests {
         #expect(try store.deleteRaw(olderThan: 0, keep: 60) == 0)
     }
 
+    @Test func byInstanceReadsTheRawRecordsOfThisOne() throws {
+        let path = Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteUsageStore(path: path)
+        let records = (0..<100).map { Self.record($0, time: 10_000 + Double($0)) }
+        try store.insert(records)
+        let rows = try store.report(from: 0, to: 20_000, groupBy: .instance)
+        #expect(rows.map(\.key) == ["local/groq"] && rows.first?.requests == 100 && rows.first?.errors == 2)
+        let cost = records.compactMap(\.cost).reduce(0, +)
+        #expect(abs((rows.first?.cost_usd ?? 0) - cost) < 1e-6)
+        #expect(try store.report(from: 0, to: 10_050, groupBy: .instance).first?.requests == 50, "within the period only")
+    }
+
     @Test func rawRecordsOfTheOldSchemaAreMigrated() throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -5,8 +5,8 @@ import Synchronization
 
 /// Every client key and team in memory, keys by digest, so checking a request's key costs no database
 /// trip. It reloads when the store's version moves (a key or team created, changed or revoked by the
-/// CLI, the admin API or another process), checked four times a second: a change takes effect within
-/// a second.
+/// CLI, the admin API or another process): at once when the store announces the change (PostgreSQL's
+/// `NOTIFY`), and at the store's recheck interval in any case, so a change takes effect within a second.
 final class AccessCache: Service, Sendable {
     /// Why a presented key was refused; the key itself is never kept or logged.
     enum Refusal: Error, Equatable {
@@ -24,7 +24,7 @@ final class AccessCache: Service, Sendable {
     let store: any AccessStore
     private let logger: Logger
     private let state = Mutex(Snapshot())
-    static let refreshInterval = Duration.milliseconds(250)
+    private let doorbell = Doorbell()
 
     init(store: any AccessStore, logger: Logger) async throws {
         self.store = store
@@ -62,13 +62,20 @@ final class AccessCache: Service, Sendable {
     }
 
     func run() async throws {
+        let (store, doorbell) = (self.store, self.doorbell)
+        let watcher = Task { await store.watch { doorbell.ring() } }
+        defer { watcher.cancel() }
+        var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await reload()
+                if failing { logger.notice("client keys are reloaded again") }
+                failing = false
             } catch {
-                logger.warning("client keys could not be reloaded; the last ones stay in force: \(error)")
+                if !failing { logger.warning("client keys could not be reloaded; the last ones stay in force: \(error)") }
+                failing = true
             }
-            try? await Task.sleep(for: Self.refreshInterval)
+            await doorbell.wait(upTo: store.recheckInterval)
         }
     }
 }

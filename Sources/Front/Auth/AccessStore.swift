@@ -16,6 +16,11 @@ protocol AccessStore: Sendable {
     func deleteTeam(id: String) async throws(AccessStoreError)
     /// Rises with every change made by anyone: a cache reloads when it moves.
     func version() async throws -> Int64
+    /// Calls `changed` whenever another process announces a change, until cancelled; returns at once
+    /// where changes are not announced (the cache's periodic look at `version` finds them).
+    func watch(_ changed: @escaping @Sendable () -> Void) async
+    /// How often a cache looks at `version` (its fallback when changes are also announced).
+    var recheckInterval: Duration { get }
 }
 
 /// Why a change to keys or teams was refused.
@@ -40,6 +45,11 @@ enum AccessStoreError: Error, Equatable, CustomStringConvertible {
 }
 
 extension AccessStore {
+    func watch(_ changed: @escaping @Sendable () -> Void) async {}
+
+    /// A cached statement on a local file costs microseconds: a change is seen within a quarter second.
+    var recheckInterval: Duration { .milliseconds(250) }
+
     /// A team by id or by name (what people type).
     func team(_ idOrName: String) async throws -> TeamRecord? {
         try await teams().first { $0.id == idOrName || $0.name == idOrName }

@@ -14,7 +14,7 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(help: "End, same forms (default: now).")
     var to: String?
 
-    @Option(name: .customLong("group-by"), help: "provider, model, key, team or day.")
+    @Option(name: .customLong("group-by"), help: "provider, model, key, team, day or instance (which instance served which provider).")
     var groupBy: String = "provider"
 
     func run() async throws {

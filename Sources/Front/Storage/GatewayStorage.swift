@@ -88,7 +88,8 @@ struct GatewayStorage: Sendable {
         let spool = try UsageSpool(path: spoolPath)
         if spool.count > 0 { logger.notice("\(spool.count) usage records wait in \(spoolPath): replayed now") }
         return GatewayStorage(
-            access: PostgresAccessStore(pool: pool), ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
+            access: PostgresAccessStore(pool: pool, listener: database),
+            ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
             usage: PostgresUsageStore(pool: pool, instance: instance),
             rates: PostgresRateWindows(pool: pool, instance: instance, pending: pending), health: health, spool: spool,
             services: [pool, heartbeat], summary: "PostgreSQL at \(location)", close: { pool.close() })

@@ -14,9 +14,10 @@ protocol UsageRecords: Sendable {
     func lastUse() async throws -> [String: Double]
 }
 
-/// What a usage report's rows are per.
+/// What a usage report's rows are per. `instance` (which instance served which provider) is read from
+/// the raw records, so it covers their retention and carries no reference cost.
 enum UsageGrouping: String, CaseIterable, Sendable {
-    case provider, model, key, team, day
+    case provider, model, key, team, day, instance
 }
 
 /// One row of a usage report, as `/api/usage` and `orchestra usage` show it.

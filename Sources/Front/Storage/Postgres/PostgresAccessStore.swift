@@ -8,6 +8,32 @@ struct PostgresAccessStore: AccessStore {
     /// The channel changes are announced on.
     static let channel = "orchestra_access"
     let pool: PostgresPool
+    /// Where the change listener connects (a connection of its own, held while the gateway runs);
+    /// `nil` for commands, which do not watch.
+    var listener: PostgresDatabase? = nil
+
+    /// The fallback look at `access_version` when a notice is missed (a reconnecting listener).
+    var recheckInterval: Duration { .seconds(1) }
+
+    /// Listens on `orchestra_access` on its own connection, reconnecting after a second when it drops.
+    func watch(_ changed: @escaping @Sendable () -> Void) async {
+        guard let listener else { return }
+        let logger = pool.logger
+        while !Task.isCancelled {
+            do {
+                try await listener.withConnection(logger: logger) { connection in
+                    try await connection.listen(on: Self.channel) { notices in
+                        // Changes made while the listener was away are found by the first look after.
+                        changed()
+                        for try await _ in notices { changed() }
+                    }
+                }
+            } catch {
+                logger.debug("the access change listener dropped: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
 
     func keys() async throws -> [ClientKeyRecord] {
         try await pool.query(

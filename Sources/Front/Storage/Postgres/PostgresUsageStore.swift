@@ -154,6 +154,7 @@ final class PostgresUsageStore: UsageRecords {
     func report(from: Double, to: Double, groupBy grouping: UsageGrouping) async throws -> [UsageRow] {
         let key: String
         switch grouping {
+        case .instance: return try await reportByInstance(from: from, to: to)
         case .provider: key = "provider"
         case .model: key = "provider || '/' || model"
         case .key: key = "client"
@@ -170,7 +171,12 @@ final class PostgresUsageStore: UsageRecords {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(Int64((from / 3600).rounded(.down) * 3600))
         bindings.append(to)
-        return try await pool.query(PostgresQuery(unsafeSQL: sql, binds: bindings)).map { row in
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
+    }
+
+    /// A report's rows, in `UsageRow`'s column order.
+    private func rows(_ query: PostgresQuery) async throws -> [UsageRow] {
+        try await pool.query(query).map { row in
             let columns = try row.decode(
                 (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Double, Int64, Double, Double, Double).self)
             return UsageRow(
@@ -179,6 +185,23 @@ final class PostgresUsageStore: UsageRecords {
                 estimated_requests: Int(columns.7), cost_usd: columns.8, unpriced_requests: Int(columns.9),
                 reference_cost_usd: columns.10, savings_usd: columns.11, average_latency_seconds: columns.12)
         }
+    }
+
+    /// Which instance served which provider, from the raw records (their retention; no reference cost).
+    private func reportByInstance(from: Double, to: Double) async throws -> [UsageRow] {
+        let sql = """
+            SELECT coalesce(i.name, '?') || '/' || p.name, count(*)::int8, (count(*) FILTER (WHERE r.status >= 400))::int8,
+                sum(r.prompt_tokens)::int8, sum(r.completion_tokens)::int8, sum(r.reasoning_tokens)::int8, sum(r.cached_tokens)::int8,
+                (count(*) FILTER (WHERE r.flags & 1 = 1))::int8, (coalesce(sum(r.cost_nano_usd), 0) / 1e9)::float8 AS cost_usd,
+                (count(*) FILTER (WHERE r.cost_nano_usd IS NULL AND r.status < 400))::int8, 0::float8, 0::float8,
+                (avg(r.latency_us) / 1e6)::float8
+            FROM request_log r JOIN names p ON p.id = r.provider LEFT JOIN names i ON i.id = r.instance
+            WHERE r.time_ms >= $1 AND r.time_ms < $2 GROUP BY 1 ORDER BY cost_usd DESC, 2 DESC
+            """
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(Int64((from * 1000).rounded(.down)))
+        bindings.append(Int64((to * 1000).rounded(.up)))
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     func lastUse() async throws -> [String: Double] {
