@@ -136,13 +136,16 @@ struct FleetStorageTests {
             self.verdicts = Mutex(verdicts)
         }
 
-        func admit(entry: String, scopes: [SharedRateScope], tokens: Int) async throws -> SharedRateVerdict {
+        let budgets = Mutex<[BudgetAsk?]>([])
+
+        func admit(entry: String, scopes: [SharedRateScope], tokens: Int, budget: BudgetAsk?) async throws -> SharedRateVerdict {
+            budgets.withLock { $0.append(budget) }
             asked.withLock { $0.append(scopes) }
             let next = verdicts.withLock { $0.isEmpty ? .success(.admitted(nil)) : $0.removeFirst() }
             return try next.get()
         }
 
-        func finish(entry: String, tokens: Int?) {
+        func finish(entry: String, tokens: Int?, settling: BudgetSettlement?) {
             finished.withLock { $0.append(entry) }
         }
     }
@@ -157,7 +160,7 @@ struct FleetStorageTests {
         let shared = ScriptedWindows([.success(.admitted(standing)), .failure(Unreachable()), .failure(Unreachable())])
         let health = StorageHealth(logger: Logger(label: "test"))
         let limiter = CallerLimiter(maxWait: 0, shared: shared, health: health)
-        let first = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_1")
+        let first = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_1").ticket
         #expect(first?.sharedRequestID == "req_1" && first?.standing == standing)
         #expect(
             shared.asked.withLock { $0 }.first == [
@@ -166,9 +169,23 @@ struct FleetStorageTests {
         limiter.finish(try #require(first), tokens: 15)
         #expect(shared.finished.withLock { $0 } == ["req_1"])
         // Unreachable: the local window admits one (rpm 1), then refuses.
-        let local = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_2")
-        #expect(local?.sharedRequestID == nil && health.problem != nil)
+        let local = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_2").ticket
+        #expect(local != nil && local?.sharedRequestID == nil && health.problem != nil)
         await #expect(throws: GatewayError.self) { try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_3") }
+    }
+
+    @Test("with the fleet's windows a budget is reserved in the same round trip, and its refusal takes no slot")
+    func budgetInTheSameRoundTrip() async throws {
+        let claim = BudgetClaim(subject: "key:k", periodStart: 0, limitUSD: 1)
+        let ask = BudgetAsk(claims: [claim], amountUSD: 0.5, time: Date())
+        let standing = BudgetStanding(spentUSD: 0.75, reservedUSD: 0)
+        let shared = ScriptedWindows([.success(.admitted(nil)), .success(.overBudget(claim, standing))])
+        let limiter = CallerLimiter(maxWait: 0, shared: shared)
+        let admitted = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_1", budget: ask)
+        #expect(admitted.ticket != nil && admitted.budget == .reserved)
+        let refused = try await limiter.acquire(Self.caller, tokens: 10, requestID: "req_2", budget: ask)
+        #expect(refused.ticket == nil && refused.budget == .refused(claim, standing))
+        #expect(shared.budgets.withLock { $0 } == [ask, ask])
     }
 
     @Test("a fleet refusal of a key's window says when to come back")

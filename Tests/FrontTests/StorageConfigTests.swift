@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OrchestraFront
@@ -52,5 +53,14 @@ struct StorageConfigTests {
         ).storage
         #expect(storage.lease == 4.5 && storage.budgetFailOpen && storage.instanceName == "edge-1")
         #expect(storage.spoolFile == "/var/lib/orchestra/spool.jsonl")
+    }
+
+    @Test("the fleet example in deploy/ is a valid config naming its database and instance")
+    func fleetExample() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try ConfigLoader.load(path: repository.appendingPathComponent("deploy/fleet/config.fleet.toml").path)
+        #expect(config.storage.postgres?.description == "postgres://orchestra@db.internal:5432/orchestra")
+        #expect(config.storage.postgres?.tls == .require && config.storage.instanceName == "gw-1" && config.auth.enabled)
+        #expect(config.server.door.allowedHosts == ["gateway.example.com"])
     }
 }

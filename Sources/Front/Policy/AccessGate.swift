@@ -33,14 +33,29 @@ struct AccessGate: Sendable {
                 .modelNotAllowed, message: "Your key may not use the model '\(ask.model)'. GET /v1/models lists the models it may use.",
                 param: "model")
         }
-        // The rate slot first: a request waiting for its rpm holds no money that others could use.
-        let ticket = try await limiter.acquire(scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256), requestID: requestID)
-        let claims: [BudgetClaim]
-        do {
-            claims = try await reserveBudget(scopes, ask, requestID: requestID)
-        } catch {
-            if let ticket { limiter.finish(ticket, tokens: 0) }
-            throw error
+        let budget = try budgetAsk(scopes, ask)
+        // The rate slot first: a request waiting for its rpm holds no money that others could use. With
+        // the fleet's windows, the budget is reserved in the same round trip.
+        let acquired = try await limiter.acquire(
+            scopes, tokens: ask.bodyBytes / 4 + (ask.maxTokens ?? 256), requestID: requestID, budget: budget)
+        let ticket = acquired.ticket
+        var claims: [BudgetClaim] = []
+        if let budget {
+            do throws(GatewayError) {
+                let verdict: BudgetVerdict?
+                if let reservedWithTheSlot = acquired.budget {
+                    verdict = reservedWithTheSlot
+                } else {
+                    verdict = try await reserve(budget, requestID: requestID)
+                }
+                if case .refused(let claim, let standing) = verdict {
+                    throw refusal(claim, standing, budget: budget, scopes: scopes)
+                }
+                if verdict != nil { claims = budget.claims }
+            } catch {
+                if let ticket { limiter.finish(ticket, tokens: 0) }
+                throw error
+            }
         }
         guard !claims.isEmpty || ticket != nil else { return nil }
         return Admission(
@@ -48,12 +63,11 @@ struct AccessGate: Sendable {
             ledger: claims.isEmpty ? nil : ledger, claims: claims, limiter: limiter, ticket: ticket, logger: logger)
     }
 
-    /// Reserves the worst-case cost against every budget in force and returns their claims (none when
-    /// no budget is in force, or when the database is unreachable and `budget_fail_open` lets it go).
-    private func reserveBudget(_ scopes: [Caller.Scope], _ ask: Ask, requestID: String) async throws(GatewayError) -> [BudgetClaim] {
+    /// The claims of every budget in force and the request's worst-case cost, or `nil` when none is.
+    private func budgetAsk(_ scopes: [Caller.Scope], _ ask: Ask) throws(GatewayError) -> BudgetAsk? {
         let budgeted = scopes.filter { $0.limits.budgetUSD != nil }
-        guard !budgeted.isEmpty else { return [] }
-        guard let ledger else {
+        guard !budgeted.isEmpty else { return nil }
+        guard ledger != nil else {
             throw GatewayError(.usageUnavailable, message: "Budgets cannot be checked: the gateway's database could not be opened.")
         }
         var worst = 0.0
@@ -77,31 +91,41 @@ struct AccessGate: Sendable {
                 periodStart: scope.limits.period.bounds(containing: time, in: config.auth.budgetTimeZone).start.timeIntervalSince1970,
                 limitUSD: scope.limits.budgetUSD ?? 0)
         }
-        let verdict: BudgetVerdict
+        return BudgetAsk(claims: claims, amountUSD: worst, time: time)
+    }
+
+    /// Reserves the worst case against every claim; `nil` when the database is unreachable and
+    /// `budget_fail_open` lets the request go unchecked.
+    private func reserve(_ budget: BudgetAsk, requestID: String) async throws(GatewayError) -> BudgetVerdict? {
+        guard let ledger else { return nil }
         do {
-            verdict = try await ledger.reserve(requestID: requestID, claims: claims, amountUSD: worst, at: time)
+            return try await ledger.reserve(requestID: requestID, claims: budget.claims, amountUSD: budget.amountUSD, at: budget.time)
         } catch {
             if budgetFailOpen {
                 logger.warning("budget not checked (the database is unreachable; budget_fail_open lets \(requestID) go): \(error)")
-                return []
+                return nil
             }
             logger.error("budget reservation failed: \(error)")
             throw GatewayError(.usageUnavailable, message: "The budget could not be checked (database error); nothing was sent.")
         }
-        guard case .refused(let claim, let standing) = verdict else { return claims }
-        let scope = budgeted.first { $0.subject == claim.subject }!
-        let reset = scope.limits.period.bounds(containing: time, in: config.auth.budgetTimeZone).end
+    }
+
+    /// The 429 for a budget without room: whose, how much, and when it resets.
+    private func refusal(_ claim: BudgetClaim, _ standing: BudgetStanding, budget: BudgetAsk, scopes: [Caller.Scope]) -> GatewayError {
+        let scope = scopes.first { $0.subject == claim.subject }
+        let period = scope?.limits.period ?? .day
+        let reset = period.bounds(containing: budget.time, in: config.auth.budgetTimeZone).end
         let owner = claim.subject.hasPrefix("team:") ? "your team's" : "your key's"
         var message = String(
             format: "You exceeded %@ budget: $%.4f of $%.2f spent or reserved, and this request may cost up to $%.4f.", owner,
-            standing.spentUSD + standing.reservedUSD, claim.limitUSD, worst)
+            standing.spentUSD + standing.reservedUSD, claim.limitUSD, budget.amountUSD)
         var headers = [HTTPHeader(name: "x-should-retry", value: "false")]
         if let reset {
             let stamp = reset.formatted(.iso8601)
-            message += " The \(scope.limits.period.rawValue) budget resets at \(stamp)."
+            message += " The \(period.rawValue) budget resets at \(stamp)."
             headers.append(HTTPHeader(name: "x-orchestra-budget-reset", value: stamp))
         }
-        throw GatewayError(.quotaExhausted, message: message, headers: headers)
+        return GatewayError(.quotaExhausted, message: message, headers: headers)
     }
 
     /// The gateway models a name may be served by: a route's members, or the model itself.

@@ -38,6 +38,11 @@ final class Admission: Sendable {
             return !done
         }
         guard first else { return }
+        if let ticket, ticket.sharedRequestID != nil, ledger != nil {
+            // The fleet reserved the budget with the slot: one write frees the one and settles the other.
+            limiter.finish(ticket, tokens: tokens, settling: BudgetSettlement(claims: claims, costUSD: costUSD ?? 0))
+            return
+        }
         if let ticket { limiter.finish(ticket, tokens: tokens) }
         guard let ledger else { return }
         let (requestID, claims, logger) = (self.requestID, self.claims, self.logger)

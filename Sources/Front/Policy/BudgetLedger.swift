@@ -25,6 +25,13 @@ protocol BudgetLedger: Sendable {
     func standing(subject: String, periodStart: Double) async throws -> BudgetStanding
 }
 
+/// What a request asks of its budgets: the worst-case cost against each claim, at the time it came.
+struct BudgetAsk: Sendable, Equatable {
+    var claims: [BudgetClaim]
+    var amountUSD: Double
+    var time: Date
+}
+
 struct BudgetStanding: Sendable, Equatable {
     var spentUSD: Double
     var reservedUSD: Double

@@ -29,22 +29,34 @@ final class CallerLimiter: Sendable {
         self.health = health
     }
 
-    func acquire(_ scopes: [Caller.Scope], tokens: Int, requestID: String = "") async throws(GatewayError) -> CallerWindows.Ticket? {
-        guard scopes.contains(where: { !$0.limits.rateLimits.isEmpty }) else { return nil }
+    /// A place in the caller's windows (`nil` when none limits it) and, when the fleet's windows reserved
+    /// the budget in the same round trip, its verdict (`nil`: the gate reserves it itself).
+    struct Acquired: Sendable {
+        var ticket: CallerWindows.Ticket?
+        var budget: BudgetVerdict?
+    }
+
+    func acquire(
+        _ scopes: [Caller.Scope], tokens: Int, requestID: String = "", budget: BudgetAsk? = nil
+    ) async throws(GatewayError) -> Acquired {
+        guard scopes.contains(where: { !$0.limits.rateLimits.isEmpty }) else { return Acquired() }
         let deadline = MonotonicClock.seconds() + maxWait
         while true {
             let now = MonotonicClock.seconds()
             var blocked: Double
-            if let shared, let verdict = await sharedVerdict(shared, scopes, tokens: tokens, requestID: requestID) {
+            if let shared, let verdict = await sharedVerdict(shared, scopes, tokens: tokens, requestID: requestID, budget: budget) {
                 switch verdict {
                 case .admitted(let standing):
-                    return CallerWindows.Ticket(serial: 0, subjects: [], sharedRequestID: requestID, standing: standing)
+                    let ticket = CallerWindows.Ticket(serial: 0, subjects: [], sharedRequestID: requestID, standing: standing)
+                    return Acquired(ticket: ticket, budget: budget == nil ? nil : .reserved)
+                case .overBudget(let claim, let standing):
+                    return Acquired(ticket: nil, budget: .refused(claim, standing))
                 case .blocked(let seconds, _, _):
                     blocked = seconds.isFinite ? now + seconds : .infinity
                 }
             } else {
                 switch state.withLock({ $0.windows.admit(scopes, tokens: tokens, now: now) }) {
-                case .success(let ticket): return ticket
+                case .success(let ticket): return Acquired(ticket: ticket)
                 case .failure(let refusal): blocked = refusal.until
                 }
             }
@@ -63,7 +75,7 @@ final class CallerLimiter: Sendable {
 
     /// The shared windows' verdict, or `nil` when they cannot be asked (then this instance counts alone).
     private func sharedVerdict(
-        _ shared: any SharedRateWindows, _ scopes: [Caller.Scope], tokens: Int, requestID: String
+        _ shared: any SharedRateWindows, _ scopes: [Caller.Scope], tokens: Int, requestID: String, budget: BudgetAsk?
     ) async -> SharedRateVerdict? {
         let limited = scopes.filter { !$0.limits.rateLimits.isEmpty }
         let reported = limited.first { $0.limits.rpm != nil || $0.limits.tpm != nil }?.subject
@@ -71,7 +83,7 @@ final class CallerLimiter: Sendable {
             SharedRateScope(name: $0.subject, limits: $0.limits.rateLimits, reportsStanding: $0.subject == reported)
         }
         do {
-            let verdict = try await shared.admit(entry: requestID, scopes: shares, tokens: tokens)
+            let verdict = try await shared.admit(entry: requestID, scopes: shares, tokens: tokens, budget: budget)
             health?.reached()
             return verdict
         } catch {
@@ -80,9 +92,10 @@ final class CallerLimiter: Sendable {
         }
     }
 
-    func finish(_ ticket: CallerWindows.Ticket, tokens: Int?) {
+    /// Frees the ticket's place; `settling` (a fleet's ticket only) books the budget in the same write.
+    func finish(_ ticket: CallerWindows.Ticket, tokens: Int?, settling: BudgetSettlement? = nil) {
         if let requestID = ticket.sharedRequestID {
-            shared?.finish(entry: requestID, tokens: tokens)
+            shared?.finish(entry: requestID, tokens: tokens, settling: settling)
         }
         let woken = state.withLock { state in
             state.windows.finish(ticket, tokens: tokens)

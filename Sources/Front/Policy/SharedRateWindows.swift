@@ -6,11 +6,22 @@ import Shared
 /// database is back.
 protocol SharedRateWindows: Sendable {
     /// Admits `entry` (a request, or one attempt at a provider) into every scope at once, or says how
-    /// long it is blocked and by what.
-    func admit(entry: String, scopes: [SharedRateScope], tokens: Int) async throws -> SharedRateVerdict
-    /// The entry ended; `tokens` replaces its estimate when known. Never fails: a write that cannot be
-    /// made now is retried until it is.
-    func finish(entry: String, tokens: Int?)
+    /// long it is blocked and by what. With `budget`, the worst case is reserved in the same round trip
+    /// once the windows admit (a request's whole admission), or the budget that has no room is named.
+    func admit(entry: String, scopes: [SharedRateScope], tokens: Int, budget: BudgetAsk?) async throws -> SharedRateVerdict
+    /// The entry ended; `tokens` replaces its estimate when known, and a budget reserved with it is
+    /// settled in the same round trip. Never fails: a write that cannot be made now is retried until it is.
+    func finish(entry: String, tokens: Int?, settling: BudgetSettlement?)
+}
+
+extension SharedRateWindows {
+    func finish(entry: String, tokens: Int?) { finish(entry: entry, tokens: tokens, settling: nil) }
+}
+
+/// A request's real cost, booked against the claims its reservation was taken for.
+struct BudgetSettlement: Sendable, Equatable {
+    var claims: [BudgetClaim]
+    var costUSD: Double
 }
 
 /// One scope's limits as the fleet counts them: `key:<id>`, `team:<id>`, `provider:<name>:<key fingerprint>`.
@@ -22,7 +33,10 @@ struct SharedRateScope: Sendable, Equatable {
 }
 
 enum SharedRateVerdict: Sendable, Equatable {
+    /// Admitted, and the budget asked for reserved.
     case admitted(CallerWindows.Standing?)
+    /// The windows had room; this budget had not (nothing was taken).
+    case overBudget(BudgetClaim, BudgetStanding)
     /// Blocked for `seconds` (`.infinity`: until an entry of the scope finishes) by `window` of `scope`
     /// (`nil`: its parallel cap).
     case blocked(seconds: Double, scope: String, window: RateLimits.Window?)

@@ -58,7 +58,7 @@ struct ProviderFleetWindows: Sendable {
         while true {
             let verdict: SharedRateVerdict
             do {
-                verdict = try await shared.admit(entry: entry, scopes: scopes, tokens: tokens)
+                verdict = try await shared.admit(entry: entry, scopes: scopes, tokens: tokens, budget: nil)
                 health?.reached()
             } catch {
                 health?.failed(error)
@@ -66,6 +66,7 @@ struct ProviderFleetWindows: Sendable {
             }
             let now = MonotonicClock.seconds()
             guard case .blocked(let seconds, _, let window) = verdict else { return Slot(entry: entry, shared: shared) }
+            // (A provider's windows carry no budget: never over one.)
             let quota = (window?.seconds ?? 0) >= 86_400 && seconds > 3600
             if quota || (seconds.isFinite && now + seconds > deadline) || now >= deadline || Task.isCancelled {
                 throw GatewayError.providerLimit(

@@ -31,25 +31,30 @@ struct PostgresRateWindows: SharedRateWindows {
         var h: Bool?
     }
 
-    func admit(entry: String, scopes: [SharedRateScope], tokens: Int) async throws -> SharedRateVerdict {
+    func admit(entry: String, scopes: [SharedRateScope], tokens: Int, budget: BudgetAsk?) async throws -> SharedRateVerdict {
         let arguments = scopes.map { scope in
             ScopeArgument(
                 s: scope.name, p: scope.limits.maxConcurrent, w: scope.limits.windows.map(ScopeArgument.Window.init),
                 h: scope.reportsStanding ? true : nil)
         }
         let json = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+        let claims = budget?.claims ?? []
         let rows = try await pool.query(
             """
-            SELECT delay, blocked_scope, blocked_seconds, requests_left, tokens_left, reset_in
-            FROM orchestra_admit(\(entry), \(instance.id), \(json)::jsonb, \(Int64(tokens)))
+            SELECT delay, blocked_scope, blocked_seconds, requests_left, tokens_left, reset_in, refused, spent, reserved
+            FROM orchestra_admit_request(\(entry), \(instance.id), \(json)::jsonb, \(Int64(tokens)), \(claims.map(\.subject)),
+                \(claims.map(\.periodStart)), \(claims.map(\.limitUSD)), \(budget?.amountUSD ?? 0))
             """)
         guard let row = rows.first else { return .admitted(nil) }
-        let (delay, blockedScope, blockedSeconds, requestsLeft, tokensLeft, resetIn) = try row.decode(
-            (Double?, String?, Double?, Int64?, Int64?, Double?).self)
+        let (delay, blockedScope, blockedSeconds, requestsLeft, tokensLeft, resetIn, refused, spent, reserved) = try row.decode(
+            (Double?, String?, Double?, Int64?, Int64?, Double?, Int?, Double?, Double?).self)
         if let delay {
             let scope = scopes.first { $0.name == blockedScope }
             let window = blockedSeconds.flatMap { seconds in scope?.limits.windows.first { $0.seconds == seconds } }
             return .blocked(seconds: delay, scope: blockedScope ?? "", window: window)
+        }
+        if let refused, refused >= 1, refused <= claims.count {
+            return .overBudget(claims[refused - 1], BudgetStanding(spentUSD: spent ?? 0, reservedUSD: reserved ?? 0))
         }
         guard let reported = scopes.first(where: \.reportsStanding)?.limits.windows.first, let resetIn else { return .admitted(nil) }
         return .admitted(
@@ -58,14 +63,13 @@ struct PostgresRateWindows: SharedRateWindows {
                 tokensLeft: tokensLeft.map { Int($0) }, resetIn: resetIn))
     }
 
-    func finish(entry: String, tokens: Int?) {
+    func finish(entry: String, tokens: Int?, settling: BudgetSettlement?) {
         let pool = self.pool
+        let claims = settling?.claims ?? []
+        let (subjects, periods, cost) = (claims.map(\.subject), claims.map(\.periodStart), settling?.costUSD ?? 0)
         let write: PendingWrites.Write = {
             _ = try await pool.query(
-                """
-                UPDATE rate_entries SET finished = true, tokens = coalesce(\(tokens.map(Int64.init)), tokens)
-                WHERE request_id = \(entry)
-                """)
+                "SELECT orchestra_finish_request(\(entry), \(tokens.map(Int64.init)), \(subjects), \(periods), \(cost))")
         }
         let pending = self.pending
         Task {

@@ -186,6 +186,45 @@ enum PostgresSchema {
             spent := NULL; reserved := NULL;
         END $$
         """,
+        // A request's whole admission in one round trip: its windows, then its budgets; a budget refusal
+        // takes back the window entries in the same transaction, so nobody ever sees them.
+        """
+        CREATE FUNCTION orchestra_admit_request(p_request TEXT, p_instance TEXT, p_scopes JSONB, p_tokens BIGINT,
+            p_subjects TEXT[], p_periods DOUBLE PRECISION[], p_limits DOUBLE PRECISION[], p_amount DOUBLE PRECISION,
+            OUT delay DOUBLE PRECISION, OUT blocked_scope TEXT, OUT blocked_seconds DOUBLE PRECISION,
+            OUT requests_left BIGINT, OUT tokens_left BIGINT, OUT reset_in DOUBLE PRECISION,
+            OUT refused INTEGER, OUT spent DOUBLE PRECISION, OUT reserved DOUBLE PRECISION)
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF jsonb_array_length(p_scopes) > 0 THEN
+                SELECT a.delay, a.blocked_scope, a.blocked_seconds, a.requests_left, a.tokens_left, a.reset_in
+                    INTO delay, blocked_scope, blocked_seconds, requests_left, tokens_left, reset_in
+                    FROM orchestra_admit(p_request, p_instance, p_scopes, p_tokens) a;
+                IF delay IS NOT NULL THEN RETURN; END IF;
+            END IF;
+            IF coalesce(array_length(p_subjects, 1), 0) > 0 THEN
+                SELECT r.refused, r.spent, r.reserved INTO refused, spent, reserved
+                    FROM orchestra_reserve(p_request, p_instance, p_subjects, p_periods, p_limits, p_amount) r;
+                IF refused IS NOT NULL THEN
+                    DELETE FROM rate_entries WHERE request_id = p_request;
+                    requests_left := NULL; tokens_left := NULL; reset_in := NULL;
+                END IF;
+            END IF;
+        END $$
+        """,
+        // A request's end in one round trip: its window entries finished with the real tokens, its budgets
+        // settled with the real cost.
+        """
+        CREATE FUNCTION orchestra_finish_request(p_request TEXT, p_tokens BIGINT, p_subjects TEXT[], p_periods DOUBLE PRECISION[],
+            p_cost DOUBLE PRECISION)
+        RETURNS VOID LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE rate_entries SET finished = true, tokens = coalesce(p_tokens, tokens) WHERE request_id = p_request;
+            IF coalesce(array_length(p_subjects, 1), 0) > 0 THEN
+                PERFORM orchestra_settle(p_request, p_subjects, p_periods, p_cost);
+            END IF;
+        END $$
+        """,
         // Spend is booked against the claims the request was admitted under even when its reservation was
         // swept meanwhile (its instance was out of touch longer than the lease): money spent is never lost.
         """
