@@ -4,7 +4,7 @@
 # and one connection for the added latency. Then the same with three PostgreSQL instances sharing the
 # database (three wrk processes, one per instance, their rates summed). The database's transactions per
 # request are counted from pg_stat_database (the background's own rate, measured idle, subtracted), and
-# pgbench measures how many request admissions (the hot path's one statement) this PostgreSQL sustains.
+# pgbench measures how many requests' database work (admission + end) this PostgreSQL sustains.
 # Usage: bench/fleet.sh [seconds per run, default 10] [rounds, default 3]. ORCHESTRA_BIN_DIR as in run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ config sqlite "$SQLITE_PORT" ""
 for index in 0 1 2; do config "pg$index" "${PG_PORTS[$index]}" "$storage
 instance_name = \"pg$index\""; done
 "$BIN_DIR/orchestra" migrate --config "$dir/pg0.toml" >/dev/null
+sql "ALTER DATABASE orchestra SET track_functions = 'pl'" >/dev/null   # to count the gateway's calls
 key_for() {   # key_for CONFIG: a key with a budget and an rpm nobody reaches
     "$BIN_DIR/orchestra" keys create --config "$1" --name bench --budget-usd 1000000 --period month --rpm 1000000000 |
         awk '/^key:/ { print $2 }'
@@ -87,21 +88,20 @@ rps_of() { awk '/Requests\/sec/ { printf "%.0f\n", $2 }' "$1"; }
 requests_of() { awk '/requests in/ { print $1 }' "$1"; }
 p50_of() { awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else { sub(/s/, "", v); v *= 1000 }; printf "%.3f\n", v }' "$1"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-xacts() { sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'orchestra'"; }
+calls() { sql "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE funcname = '$1'"; }
 
 for port_key in "$SQLITE_PORT:$sqlite_key" "${PG_PORTS[0]}:$pg_key"; do
     KEY=${port_key#*:} MODEL=bench/model wrk -t1 -c4 -d2s -s bench/post.lua "http://127.0.0.1:${port_key%%:*}/v1/chat/completions" >/dev/null 2>&1
 done
-# The background's transactions per second (key rechecks, heartbeat, flushes), with nothing asked.
-idle_before=$(xacts); sleep 5; idle=$(( $(xacts) - idle_before ))
 : >"$dir/sqlite.rps"; : >"$dir/pg.rps"; : >"$dir/sqlite.p50"; : >"$dir/pg.p50"; : >"$dir/trips"
 for _ in $(seq 1 "$ROUNDS"); do
     wrk_run "$SQLITE_PORT" "$sqlite_key" "$CONNS" "$dir/out"; rps_of "$dir/out" >>"$dir/sqlite.rps"
-    before=$(xacts)
+    sleep 2   # function statistics reach pg_stat_user_functions within a second
+    admits=$(calls orchestra_admit_request); ends=$(calls orchestra_finish_request)
     wrk_run "${PG_PORTS[0]}" "$pg_key" "$CONNS" "$dir/out"; rps_of "$dir/out" >>"$dir/pg.rps"
-    sleep 1   # settlements written after the last answers
-    awk -v d="$(( $(xacts) - before ))" -v idle="$idle" -v s="$DURATION" -v n="$(requests_of "$dir/out")" \
-        'BEGIN { printf "%.2f\n", (d - idle / 5 * (s + 1)) / n }' >>"$dir/trips"
+    sleep 2
+    awk -v a="$(( $(calls orchestra_admit_request) - admits ))" -v e="$(( $(calls orchestra_finish_request) - ends ))" \
+        -v n="$(requests_of "$dir/out")" 'BEGIN { printf "%.2f %.2f\n", a / n, e / n }' >>"$dir/trips"
     wrk_run "$SQLITE_PORT" "$sqlite_key" 1 "$dir/out"; p50_of "$dir/out" >>"$dir/sqlite.p50"
     wrk_run "${PG_PORTS[0]}" "$pg_key" 1 "$dir/out"; p50_of "$dir/out" >>"$dir/pg.p50"
 done
@@ -118,17 +118,24 @@ for _ in $(seq 1 "$ROUNDS"); do
     cat "$dir/out0" "$dir/out1" "$dir/out2" | awk '/Requests\/sec/ { sum += $2 } END { printf "%.0f\n", sum }' >>"$dir/pg3.rps"
 done
 
-# How many admissions (orchestra_admit_request with a window and a budget, as the gateway sends it) this
-# PostgreSQL takes per second from 8 clients, each request a new id against one of 1,000 keys.
-cat >"$dir/admit.sql" <<'SQL'
+# How many requests' database work (an admission with a window and a budget, then its end with the
+# real tokens and cost, as the gateway sends them) this PostgreSQL takes per second from 8 clients, over
+# 1,000 keys, and over one key that every request uses (they queue on its lock).
+cat >"$dir/request.sql" <<'SQL'
 \set n random(1, 1000)
-SELECT * FROM orchestra_admit_request(md5(random()::text), 'pgbench', ('[{"s":"key:bench' || :n || '","w":[[60,1000000000,null]],"h":true}]')::jsonb, 300, ARRAY['key:bench' || :n], ARRAY[0::float8], ARRAY[1e12::float8], 0.0001);
+\set id random(1, 1000000000000)
+SELECT * FROM orchestra_admit_request('r' || :id, 'pgbench', ('[{"s":"key:bench' || :n || '","w":[[60,1000000000,null]],"h":true}]')::jsonb, 300, ARRAY['key:bench' || :n], ARRAY[0::float8], ARRAY[1e12::float8], 0.0001);
+SELECT orchestra_finish_request('r' || :id, 200, ARRAY['key:bench' || :n], ARRAY[0::float8], 0.00005);
 SQL
-admissions=$(pgbench -n -c 8 -j 2 -T "$DURATION" -f "$dir/admit.sql" "$psql_url/orchestra" 2>/dev/null |
-    awk '/^tps/ { printf "%.0f\n", $3 }')
+sed 's/random(1, 1000)$/random(1, 1)/' "$dir/request.sql" >"$dir/hot.sql"
+pgbench_rate() { pgbench -n -c 8 -j 2 -T "$DURATION" -f "$1" "$psql_url/orchestra" 2>/dev/null | awk '/^tps/ { printf "%.0f\n", $3 }'; }
+sql "INSERT INTO instances VALUES ('pgbench', 'pgbench', 0, 1e12) ON CONFLICT DO NOTHING" >/dev/null
+spread=$(pgbench_rate "$dir/request.sql")
+hot=$(pgbench_rate "$dir/hot.sql")
 
 sqlite=$(median <"$dir/sqlite.rps"); pg=$(median <"$dir/pg.rps"); pg3=$(median <"$dir/pg3.rps")
-sqlite_p50=$(median <"$dir/sqlite.p50"); pg_p50=$(median <"$dir/pg.p50"); trips=$(median <"$dir/trips")
+sqlite_p50=$(median <"$dir/sqlite.p50"); pg_p50=$(median <"$dir/pg.p50")
+admit_trips=$(awk '{ print $1 }' "$dir/trips" | median); end_trips=$(awk '{ print $2 }' "$dir/trips" | median)
 echo "# Fleet storage, $(date -u +%Y-%m-%d), $(git rev-parse --short HEAD), ${DURATION}s x $ROUNDS rounds (median), a key with a budget and an rpm"
 echo
 echo "| storage | req/s at $CONNS connections | vs SQLite | p50 at 1 connection |"
@@ -139,7 +146,7 @@ awk -v s="$sqlite" -v p="$pg" -v t="$pg3" -v sp="$sqlite_p50" -v pp="$pg_p50" 'B
     printf "| PostgreSQL, three instances (summed) | %d | %.1f%% | |\n", t, 100 * t / s
 }'
 echo
-echo "database transactions per request (PostgreSQL, one instance): $trips, of which before the upstream is called: 1"
-echo "pgbench: $admissions admissions/s (8 clients) on this PostgreSQL"
+echo "database round trips per request (PostgreSQL, one instance): $admit_trips before the upstream is called (orchestra_admit_request), $end_trips after the answer (orchestra_finish_request), and usage records in batches"
+echo "pgbench, a request's database work (admission + end), 8 clients: $spread requests/s over 1,000 keys, $hot/s on one key"
 echo
 echo "rounds: sqlite $(tr '\n' ' ' <"$dir/sqlite.rps")| pg $(tr '\n' ' ' <"$dir/pg.rps")| pg x3 $(tr '\n' ' ' <"$dir/pg3.rps")| trips $(tr '\n' ' ' <"$dir/trips")"

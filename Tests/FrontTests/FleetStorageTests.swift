@@ -126,6 +126,24 @@ struct FleetStorageTests {
         #expect(writers.most.withLock { $0 } == 1)
     }
 
+    @Test("a doorbell wakes its waiter at once, keeps a ring nobody waited for, and otherwise waits the time given")
+    func doorbell() async {
+        let doorbell = Doorbell()
+        doorbell.ring()
+        let clock = ContinuousClock()
+        let kept = await clock.measure { await doorbell.wait(upTo: .seconds(30)) }
+        #expect(kept < .seconds(5), "a ring before the wait is not lost")
+        let timedOut = await clock.measure { await doorbell.wait(upTo: .milliseconds(20)) }
+        #expect(timedOut >= .milliseconds(20))
+        let ringer = Task {
+            try? await Task.sleep(for: .milliseconds(10))
+            doorbell.ring()
+        }
+        let woken = await clock.measure { await doorbell.wait(upTo: .seconds(30)) }
+        #expect(woken < .seconds(5))
+        await ringer.value
+    }
+
     /// Shared windows that answer from a script, or fail.
     final class ScriptedWindows: SharedRateWindows {
         let verdicts: Mutex<[Result<SharedRateVerdict, any Error>]>

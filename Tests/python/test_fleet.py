@@ -208,6 +208,17 @@ def test_a_keys_rpm_holds_for_the_fleet(fleet):
     assert CountingUpstream.answered - before == 10
 
 
+def test_a_keys_tpm_counts_real_tokens_once_answers_end(fleet):
+    # A request reserves its estimate (about 26 tokens here) and the upstream reports 15: the window keeps
+    # the real 15, so a third request fits in tpm = 60 (15 + 15 + 26) and a fourth does not (45 + 26).
+    key, key_id = fleet.create_key("--tpm", "60")
+    for answered in range(1, 4):
+        assert chat(fleet.urls[answered % 3], key) == 200
+        wait_for(lambda: psql(f"SELECT tokens FROM rate_counts WHERE scope = 'key:{key_id}'", fleet.database).strip()
+                 == str(15 * answered), "the real tokens to replace the estimate")
+    assert chat(fleet.urls[0], key) == 429
+
+
 def test_a_providers_own_rpm_holds_for_the_fleet(fleet):
     key, _ = fleet.create_key()
     before = CountingUpstream.answered
@@ -216,7 +227,7 @@ def test_a_providers_own_rpm_holds_for_the_fleet(fleet):
     assert statuses.count(200) == 10, statuses
     assert statuses.count(429) == 50
     assert CountingUpstream.answered - before == 10
-    windows = psql("SELECT DISTINCT scope FROM rate_entries WHERE scope LIKE 'provider:%'", fleet.database).split()
+    windows = psql("SELECT DISTINCT scope FROM rate_counts WHERE scope LIKE 'provider:%'", fleet.database).split()
     # Keyed by the worker's fingerprint of the key (16 hex digits), never the key.
     assert len(windows) == 1 and re.fullmatch(r"provider:capped:[0-9a-f]{16}", windows[0]), windows
 
@@ -289,7 +300,7 @@ def test_an_instance_killed_with_requests_in_flight_releases_its_reservations_af
         for thread in threads:
             thread.start()
         wait_for(lambda: fleet.admin_get(0, f"/admin/v1/keys/{key_id}")["budget"]["reserved_usd"] > 0.0, "reservations")
-        wait_for(lambda: psql("SELECT count(*) FROM rate_entries WHERE NOT finished", fleet.database).strip() == "2",
+        wait_for(lambda: psql("SELECT count(*) FROM rate_open", fleet.database).strip() == "2",
                  "two parallel slots taken")
         # Both parallel slots are the victim's: the other instances refuse a third request.
         assert chat(fleet.urls[0], key) == 429

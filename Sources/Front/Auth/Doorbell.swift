@@ -5,7 +5,8 @@ import Synchronization
 final class Doorbell: Sendable {
     private struct State {
         var rung = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var nextID: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -16,15 +17,20 @@ final class Doorbell: Sendable {
                 state.rung = true
                 return CheckedContinuation<Void, Never>?.none
             }
-            return waiter
+            return waiter.continuation
         }
         waiter?.resume()
     }
 
     func wait(upTo timeout: Duration) async {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        // The timeout wakes this wait only: it is not a ring, and a cancelled timer does nothing.
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            self?.ring()
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self?.state.withLock { state in state.waiter?.id == id ? state.waiter.take()?.continuation : nil }?.resume()
         }
         defer { timer.cancel() }
         await withCheckedContinuation { continuation in
@@ -33,12 +39,10 @@ final class Doorbell: Sendable {
                     state.rung = false
                     return true
                 }
-                state.waiter = continuation
+                state.waiter = (id, continuation)
                 return false
             }
             if already { continuation.resume() }
         }
-        // Rings that came while this wait was waking are covered by the reload that follows it.
-        state.withLock { $0.rung = false }
     }
 }

@@ -45,17 +45,16 @@ final class FleetHeartbeat: Service, Sendable {
             """)
     }
 
-    /// Deletes the reservations and closes the parallel slots of instances whose lease ran out, rate
-    /// entries older than the longest window (a day), and instances gone for a day.
+    /// Deletes the reservations and parallel slots of instances whose lease ran out, and instances gone
+    /// for a day. (Window rows leave as each window's next admission drops them.)
     func sweep() async throws {
         _ = try await pool.query(
             """
             WITH dead AS (SELECT id FROM instances WHERE alive_until < orchestra_now()),
                 released AS (DELETE FROM budget_reservations WHERE instance IN (SELECT id FROM dead) RETURNING 1),
-                closed AS (UPDATE rate_entries SET finished = true WHERE NOT finished AND instance IN (SELECT id FROM dead) RETURNING 1)
+                closed AS (DELETE FROM rate_open WHERE instance IN (SELECT id FROM dead) RETURNING 1)
             SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM closed)
             """)
-        _ = try await pool.query("DELETE FROM rate_entries WHERE admitted_at < orchestra_now() - 86460 AND finished")
         _ = try await pool.query("DELETE FROM instances WHERE alive_until < orchestra_now() - 86400")
     }
 

@@ -3,8 +3,8 @@ import PostgresNIO
 import Shared
 
 /// Rate windows in the shared database (keys', teams', providers'), as a sliding log like the one each
-/// instance keeps in memory: an entry is one row per scope, counted while in its windows and, unfinished, as
-/// in flight while its instance's lease runs. `orchestra_admit` decides under each scope's lock: one
+/// instance keeps in memory, with running totals: an entry is a row per window while in it and, until it
+/// finishes, a parallel slot while its instance's lease runs. `orchestra_admit` decides under each scope's lock: one
 /// round trip per admission, so the fleet admits exactly the limit.
 struct PostgresRateWindows: SharedRateWindows {
     let pool: PostgresPool

@@ -84,13 +84,27 @@ enum PostgresSchema {
         "DROP INDEX budget_reservations_lease",
         "ALTER TABLE budget_reservations DROP COLUMN lease_until",
         "DROP TABLE rate_windows",
+        // A window is a sliding log (`rate_log`, one row per admission per window) with its running totals
+        // (`rate_counts`): an admission first drops the rows that left the window, subtracting them, so
+        // deciding costs the same at 10 or 10 million requests a day. Requests in flight (parallel caps)
+        // are `rate_open` rows, deleted when they finish and counted while their instance's lease runs.
         """
-        CREATE TABLE rate_entries (
-            scope TEXT NOT NULL, request_id TEXT NOT NULL, instance TEXT NOT NULL, admitted_at DOUBLE PRECISION NOT NULL,
-            tokens BIGINT NOT NULL, finished BOOLEAN NOT NULL DEFAULT false, PRIMARY KEY (request_id, scope))
+        CREATE TABLE rate_log (
+            scope TEXT NOT NULL, seconds DOUBLE PRECISION NOT NULL, admitted_at DOUBLE PRECISION NOT NULL,
+            request_id TEXT NOT NULL, tokens BIGINT NOT NULL)
         """,
-        "CREATE INDEX rate_entries_window ON rate_entries (scope, admitted_at)",
-        "CREATE INDEX rate_entries_open ON rate_entries (scope) WHERE NOT finished",
+        "CREATE INDEX rate_log_window ON rate_log (scope, seconds, admitted_at)",
+        "CREATE INDEX rate_log_request ON rate_log (request_id)",
+        """
+        CREATE TABLE rate_counts (
+            scope TEXT NOT NULL, seconds DOUBLE PRECISION NOT NULL, requests BIGINT NOT NULL, tokens BIGINT NOT NULL,
+            PRIMARY KEY (scope, seconds))
+        """,
+        """
+        CREATE TABLE rate_open (
+            scope TEXT NOT NULL, request_id TEXT NOT NULL, instance TEXT NOT NULL, PRIMARY KEY (request_id, scope))
+        """,
+        "CREATE INDEX rate_open_scope ON rate_open (scope)",
         // p_scopes: [{"s": scope, "p": max parallel or absent, "w": [[seconds, requests|null, tokens|null], …],
         // "h": true on the scope whose first window the rate headers report}]. Blocked: `delay` (Infinity for
         // a parallel cap) and the scope and window length that block longest; admitted: the reported standing.
@@ -104,11 +118,11 @@ enum PostgresSchema {
             v_scope JSONB;
             v_window JSONB;
             v_name TEXT;
+            v_seconds DOUBLE PRECISION;
             v_count BIGINT;
             v_sum BIGINT;
-            v_oldest DOUBLE PRECISION;
-            v_newest DOUBLE PRECISION;
-            v_seconds DOUBLE PRECISION;
+            v_gone BIGINT;
+            v_gone_tokens BIGINT;
             v_until DOUBLE PRECISION;
         BEGIN
             FOR v_name IN SELECT DISTINCT e->>'s' FROM jsonb_array_elements(p_scopes) e ORDER BY 1 LOOP
@@ -117,8 +131,8 @@ enum PostgresSchema {
             FOR v_scope IN SELECT * FROM jsonb_array_elements(p_scopes) LOOP
                 v_name := v_scope->>'s';
                 IF v_scope ? 'p' THEN
-                    SELECT count(*) INTO v_count FROM rate_entries e JOIN instances i ON i.id = e.instance
-                        WHERE e.scope = v_name AND NOT e.finished AND i.alive_until >= v_now;
+                    SELECT count(*) INTO v_count FROM rate_open o JOIN instances i ON i.id = o.instance
+                        WHERE o.scope = v_name AND i.alive_until >= v_now;
                     IF v_count >= (v_scope->>'p')::BIGINT THEN
                         delay := 'Infinity';
                         blocked_scope := v_name;
@@ -127,13 +141,23 @@ enum PostgresSchema {
                 END IF;
                 FOR v_window IN SELECT * FROM jsonb_array_elements(v_scope->'w') LOOP
                     v_seconds := (v_window->>0)::DOUBLE PRECISION;
-                    SELECT count(*), coalesce(sum(tokens), 0), min(admitted_at), max(admitted_at)
-                        INTO v_count, v_sum, v_oldest, v_newest
-                        FROM rate_entries WHERE scope = v_name AND admitted_at > v_now - v_seconds;
+                    WITH gone AS (
+                        DELETE FROM rate_log WHERE scope = v_name AND seconds = v_seconds AND admitted_at <= v_now - v_seconds
+                        RETURNING tokens)
+                    SELECT count(*), coalesce(sum(tokens), 0) INTO v_gone, v_gone_tokens FROM gone;
+                    UPDATE rate_counts SET requests = requests - v_gone, tokens = tokens - v_gone_tokens
+                        WHERE scope = v_name AND seconds = v_seconds
+                        RETURNING requests, tokens INTO v_count, v_sum;
+                    IF NOT FOUND THEN
+                        INSERT INTO rate_counts VALUES (v_name, v_seconds, 0, 0);
+                        v_count := 0;
+                        v_sum := 0;
+                    END IF;
                     IF v_count > 0 AND ((v_window->>1 IS NOT NULL AND v_count >= (v_window->>1)::BIGINT)
                         OR (v_window->>2 IS NOT NULL AND v_sum + p_tokens > (v_window->>2)::BIGINT))
                     THEN
-                        v_until := v_oldest + v_seconds - v_now;
+                        SELECT min(admitted_at) + v_seconds - v_now INTO v_until FROM rate_log
+                            WHERE scope = v_name AND seconds = v_seconds;
                         IF delay IS NULL OR v_until > delay THEN
                             delay := v_until;
                             blocked_scope := v_name;
@@ -151,8 +175,41 @@ enum PostgresSchema {
                 requests_left := NULL; tokens_left := NULL; reset_in := NULL;
                 RETURN;
             END IF;
-            INSERT INTO rate_entries (scope, request_id, instance, admitted_at, tokens)
-                SELECT DISTINCT e->>'s', p_request, p_instance, v_now, p_tokens FROM jsonb_array_elements(p_scopes) e;
+            FOR v_scope IN SELECT * FROM jsonb_array_elements(p_scopes) LOOP
+                v_name := v_scope->>'s';
+                IF v_scope ? 'p' THEN
+                    INSERT INTO rate_open VALUES (v_name, p_request, p_instance) ON CONFLICT DO NOTHING;
+                END IF;
+                FOR v_window IN SELECT * FROM jsonb_array_elements(v_scope->'w') LOOP
+                    v_seconds := (v_window->>0)::DOUBLE PRECISION;
+                    INSERT INTO rate_log VALUES (v_name, v_seconds, v_now, p_request, p_tokens);
+                    UPDATE rate_counts SET requests = requests + 1, tokens = tokens + p_tokens
+                        WHERE scope = v_name AND seconds = v_seconds;
+                END LOOP;
+            END LOOP;
+        END $$
+        """,
+        // The entry ended: out of the parallel count, its estimate replaced by its real tokens, under its
+        // scopes' locks taken in the same order as admissions take them.
+        """
+        CREATE FUNCTION orchestra_finish(p_request TEXT, p_tokens BIGINT) RETURNS VOID LANGUAGE plpgsql AS $$
+        DECLARE
+            v_name TEXT;
+        BEGIN
+            FOR v_name IN
+                SELECT scope FROM rate_log WHERE request_id = p_request UNION SELECT scope FROM rate_open WHERE request_id = p_request
+                ORDER BY 1
+            LOOP
+                PERFORM pg_advisory_xact_lock(hashtextextended('rate:' || v_name, 0));
+            END LOOP;
+            DELETE FROM rate_open WHERE request_id = p_request;
+            IF p_tokens IS NOT NULL THEN
+                UPDATE rate_counts c SET tokens = c.tokens + d.delta
+                    FROM (SELECT scope, seconds, sum(p_tokens - tokens) AS delta FROM rate_log WHERE request_id = p_request
+                        GROUP BY scope, seconds) d
+                    WHERE c.scope = d.scope AND c.seconds = d.seconds;
+                UPDATE rate_log SET tokens = p_tokens WHERE request_id = p_request;
+            END IF;
         END $$
         """,
         """
@@ -206,7 +263,11 @@ enum PostgresSchema {
                 SELECT r.refused, r.spent, r.reserved INTO refused, spent, reserved
                     FROM orchestra_reserve(p_request, p_instance, p_subjects, p_periods, p_limits, p_amount) r;
                 IF refused IS NOT NULL THEN
-                    DELETE FROM rate_entries WHERE request_id = p_request;
+                    WITH undone AS (DELETE FROM rate_log WHERE request_id = p_request RETURNING scope, seconds, tokens)
+                    UPDATE rate_counts c SET requests = c.requests - d.requests, tokens = c.tokens - d.tokens
+                        FROM (SELECT scope, seconds, count(*) AS requests, sum(tokens) AS tokens FROM undone GROUP BY 1, 2) d
+                        WHERE c.scope = d.scope AND c.seconds = d.seconds;
+                    DELETE FROM rate_open WHERE request_id = p_request;
                     requests_left := NULL; tokens_left := NULL; reset_in := NULL;
                 END IF;
             END IF;
@@ -219,7 +280,7 @@ enum PostgresSchema {
             p_cost DOUBLE PRECISION)
         RETURNS VOID LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE rate_entries SET finished = true, tokens = coalesce(p_tokens, tokens) WHERE request_id = p_request;
+            PERFORM orchestra_finish(p_request, p_tokens);
             IF coalesce(array_length(p_subjects, 1), 0) > 0 THEN
                 PERFORM orchestra_settle(p_request, p_subjects, p_periods, p_cost);
             END IF;
