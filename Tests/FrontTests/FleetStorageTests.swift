@@ -126,6 +126,20 @@ struct FleetStorageTests {
         #expect(writers.most.withLock { $0 } == 1)
     }
 
+    @Test("a statement past its deadline fails at the deadline; one in time returns its answer")
+    func deadline() async throws {
+        #expect(try await PostgresPool.withDeadline(.seconds(5)) { 42 } == 42)
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect(throws: PostgresPool.DeadlineExceeded.self) {
+            try await PostgresPool.withDeadline(.milliseconds(50)) {
+                try? await Task.sleep(for: .seconds(30))
+                return 0
+            }
+        }
+        #expect(clock.now - started < .seconds(10), "not held until the work ends")
+    }
+
     @Test("a doorbell wakes its waiter at once, keeps a ring nobody waited for, and otherwise waits the time given")
     func doorbell() async {
         let doorbell = Doorbell()

@@ -17,8 +17,6 @@ struct GatewayStorage: Sendable {
     var spool: UsageSpool?
     /// What must run while the gateway runs (the pool, the heartbeat), in start order.
     var services: [any Service] = []
-    /// What `check-config` and the start log say the storage is.
-    var summary: String
     /// Closes connections (for commands; the gateway's services close their own).
     var close: @Sendable () -> Void = {}
 
@@ -26,8 +24,7 @@ struct GatewayStorage: Sendable {
     static func sqlite(path: String) throws -> GatewayStorage {
         let pool = try GatewayDatabase.open(path: path)
         return GatewayStorage(
-            access: SQLiteAccessStore(pool: pool), ledger: SQLiteBudgetLedger(pool: pool), usage: try SQLiteUsageStore(path: path),
-            summary: "SQLite at \(path)")
+            access: SQLiteAccessStore(pool: pool), ledger: SQLiteBudgetLedger(pool: pool), usage: try SQLiteUsageStore(path: path))
     }
 
     /// The store the config names, opened for a command: PostgreSQL must answer and be migrated now.
@@ -40,12 +37,12 @@ struct GatewayStorage: Sendable {
         guard applied.last == PostgresSchema.migrations.last?.version else {
             throw PostgresDatabase.Problem(description: "\(location) is not migrated: run `orchestra migrate` (or start the gateway)")
         }
-        let pool = try PostgresPool(database: database, logger: logger)
+        let pool = PostgresPool(database: database, logger: logger)
         let instance = FleetInstance(name: "cli")
         let pending = PendingWrites()
         var storage = GatewayStorage(
             access: PostgresAccessStore(pool: pool), ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
-            usage: PostgresUsageStore(pool: pool, instance: instance), summary: "PostgreSQL at \(location)")
+            usage: PostgresUsageStore(pool: pool, instance: instance))
         storage.close = { pool.close() }
         return storage
     }
@@ -62,7 +59,7 @@ struct GatewayStorage: Sendable {
             return try sqlite(path: path)
         }
         let database = try PostgresDatabase(location: location)
-        let pool = try PostgresPool(database: database, logger: logger)
+        let pool = PostgresPool(database: database, logger: logger)
         let instance = FleetInstance(name: config.storage.instanceName ?? instanceName)
         let (pending, health) = (PendingWrites(), StorageHealth(logger: logger))
         let heartbeat = FleetHeartbeat(pool: pool, instance: instance, lease: config.storage.lease, pending: pending, health: health)
@@ -75,7 +72,7 @@ struct GatewayStorage: Sendable {
                 try await heartbeat.beat()
                 break
             } catch {
-                status("waiting for PostgreSQL at \(location): \(error)")
+                status("waiting for PostgreSQL at \(location): \(String(reflecting: error))")
                 logger.warning("waiting for PostgreSQL at \(location) (again in \(delay) s): \(String(reflecting: error))")
                 try await Task.sleep(for: .seconds(delay))
                 delay = min(delay * 2, 5)
@@ -92,6 +89,6 @@ struct GatewayStorage: Sendable {
             ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
             usage: PostgresUsageStore(pool: pool, instance: instance),
             rates: PostgresRateWindows(pool: pool, instance: instance, pending: pending), health: health, spool: spool,
-            services: [pool, heartbeat], summary: "PostgreSQL at \(location)", close: { pool.close() })
+            services: [pool, heartbeat], close: { pool.close() })
     }
 }

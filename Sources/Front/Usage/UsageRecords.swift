@@ -3,8 +3,7 @@ import Foundation
 /// Where usage records and their hourly and daily totals live: the embedded SQLite file for one
 /// instance, PostgreSQL for a fleet. The recorder writes batches; reports read the totals.
 protocol UsageRecords: Sendable {
-    /// Writes a batch of records and folds them into the totals, in one transaction. A record whose
-    /// request id is already stored counts once (a spooled batch replayed after an outage).
+    /// Writes a batch of records and folds them into the totals, in one transaction (all or none).
     func insert(_ records: [UsageRecord]) async throws
     /// Deletes up to `limit` of the oldest raw records older than `cutoff` or beyond the newest `keep`.
     func deleteRaw(olderThan cutoff: Double, keep: Int, limit: Int) async throws -> Int

@@ -18,11 +18,10 @@ final class PostgresPool: Service, Sendable {
 
     static let deadline = Duration.seconds(2)
     let client: PostgresClient
-    let location: PostgresLocation
     let logger: Logger
     private let runner: Task<Void, Never>
 
-    init(database: PostgresDatabase, logger: Logger) throws {
+    init(database: PostgresDatabase, logger: Logger) {
         let location = database.location
         let tls: PostgresClient.Configuration.TLS
         switch location.tls {
@@ -39,7 +38,6 @@ final class PostgresPool: Service, Sendable {
         configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        self.location = location
         self.logger = logger
         runner = Task { await client.run() }
     }
@@ -72,19 +70,22 @@ final class PostgresPool: Service, Sendable {
 
     /// `work`'s result, or `DeadlineExceeded` when it takes longer than `deadline`. The work goes on
     /// unobserved when late (a statement cannot be taken back from the wire); its connection is closed
-    /// by the pool when the server or the network is gone.
+    /// by the pool when the server or the network is gone. The timer ends with the work.
     static func withDeadline<Result: Sendable>(
         _ deadline: Duration = PostgresPool.deadline, _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         let outcome = FirstAnswer<Result>()
         return try await withCheckedThrowingContinuation { continuation in
             outcome.waiting(continuation)
-            let task = Task {
-                do { outcome.resume(with: .success(try await work())) } catch { outcome.resume(with: .failure(error)) }
+            let timer = Task {
+                guard (try? await Task.sleep(for: deadline)) != nil else { return }
+                outcome.resume(with: .failure(DeadlineExceeded(after: deadline)))
             }
             Task {
-                try? await Task.sleep(for: deadline)
-                if outcome.resume(with: .failure(DeadlineExceeded(after: deadline))) { task.cancel() }
+                let result: Swift.Result<Result, any Error>
+                do { result = .success(try await work()) } catch { result = .failure(error) }
+                timer.cancel()
+                outcome.resume(with: result)
             }
         }
     }
