@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fake_dialects import FakeDialects
+from fake_dialects import FakeDialects, fitting
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("ORCHESTRA_BIN_DIR", ROOT / ".build" / "debug"))
@@ -58,6 +58,15 @@ class FakeOpenAI(BaseHTTPRequestHandler):
                               {"retry-after": "3"})
         if model == "server-error":
             return self._json(500, {"error": {"message": "boom", "type": "server_error"}})
+        response_format = request.get("response_format") or {}
+        if response_format.get("type") == "json_schema":
+            # Structured output, as OpenAI answers it: a JSON text that fits the schema.
+            return self._json(200, {
+                "id": "chatcmpl-s", "object": "chat.completion", "created": 1, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant",
+                                                     "content": json.dumps(fitting(response_format["json_schema"]["schema"]))},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
         if not request.get("stream"):
             return self._json(200, {
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,

@@ -11,6 +11,12 @@ SIGNATURE = "CiQBpy+sig/weather=="
 ANSWER = "It is 21 degrees in Paris."
 
 
+def fitting(schema):
+    """A value that fits a JSON schema's object of strings, numbers and booleans (what the fakes answer)."""
+    samples = {"string": "Paris", "integer": 21, "number": 21.5, "boolean": True}
+    return {name: samples.get(field.get("type"), None) for name, field in schema.get("properties", {}).items()}
+
+
 class FakeDialects(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen = []
@@ -51,7 +57,10 @@ class FakeDialects(BaseHTTPRequestHandler):
         stream = ":streamGenerateContent" in self.path
         contents = request["contents"]
         answered = any("functionResponse" in part for part in contents[-1]["parts"])
-        if not request.get("tools"):
+        config = request.get("generationConfig") or {}
+        if config.get("responseMimeType") == "application/json" and config.get("responseSchema"):
+            parts = [{"text": json.dumps(fitting(config["responseSchema"]))}]
+        elif not request.get("tools"):
             parts = [{"text": "fake gemini"}, {"text": " says hi"}]
         elif answered:
             call = contents[-2]["parts"][0]

@@ -1,9 +1,12 @@
 """The official anthropic SDK against /v1/messages: plain, streamed and tool use, through a
-Gemini-dialect provider and an OpenAI-dialect provider behind the gateway."""
+Gemini-dialect provider and an OpenAI-dialect provider behind the gateway; `messages.parse` with a
+schema on both; a field the gateway cannot honour refused by name."""
 import anthropic
+import pydantic
 import pytest
 
-from conftest import TOOL_ANSWER
+from conftest import TOOL_ANSWER, FakeOpenAI
+from fake_dialects import FakeDialects
 
 WEATHER = {"name": "get_weather", "description": "Current weather",
            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
@@ -80,3 +83,36 @@ def test_errors_are_anthropic_shaped(client):
 def test_count_tokens_estimate(client):
     count = client.messages.count_tokens(model="demo/echo", messages=[{"role": "user", "content": "one two three four"}])
     assert count.input_tokens > 0
+
+
+class Weather(pydantic.BaseModel):
+    city: str
+    temperature_c: int
+
+
+@pytest.mark.parametrize("model", ["fake/gpt-test", "gem/fake-model"])
+def test_messages_parse_gets_its_schema_through(client, model):
+    FakeDialects.seen.clear()
+    FakeOpenAI.seen.clear()
+    parsed = client.messages.parse(model=model, max_tokens=256, output_format=Weather,
+                                   messages=[{"role": "user", "content": "Weather in Paris?"}])
+    assert parsed.parsed_output == Weather(city="Paris", temperature_c=21)
+    # The upstream saw the schema, in its own dialect.
+    if model.startswith("gem/"):
+        config = FakeDialects.seen[-1]["body"]["generationConfig"]
+        assert config["responseMimeType"] == "application/json" and "temperature_c" in config["responseSchema"]["properties"]
+    else:
+        schema = FakeOpenAI.seen[-1]["body"]["response_format"]["json_schema"]["schema"]
+        assert schema["properties"]["temperature_c"]["type"] == "integer"
+
+
+def test_a_field_the_gateway_cannot_honour_is_refused_by_name(client):
+    with pytest.raises(anthropic.BadRequestError) as refused:
+        client.messages.create(model="fake/gpt-test", max_tokens=64, messages=[{"role": "user", "content": "hi"}],
+                               extra_body={"container": "container_1"})
+    assert refused.value.body["error"]["type"] == "invalid_request_error"
+    assert "'container' is not supported" in refused.value.body["error"]["message"]
+    with pytest.raises(anthropic.BadRequestError) as wrong:
+        client.messages.create(model="fake/gpt-test", max_tokens=64, messages=[{"role": "user", "content": "hi"}],
+                               extra_body={"output_config": {"format": {"type": "xml"}}})
+    assert "output_config.format.type must be json_schema" in wrong.value.body["error"]["message"]

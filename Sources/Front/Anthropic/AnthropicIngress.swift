@@ -36,6 +36,14 @@ enum AnthropicIngress {
             let budget = request.thinking?.budget_tokens ?? 4096
             body["reasoning_effort"] = .string(budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high")
         }
+        if let effort = request.output_config?.effort {
+            guard let mapped = ["low": "low", "medium": "medium", "high": "high", "xhigh": "high", "max": "high"][effort] else {
+                throw .invalidRequest(
+                    "output_config.effort must be low, medium, high, xhigh or max.", code: .invalidValue, param: "output_config.effort")
+            }
+            body["reasoning_effort"] = .string(mapped)
+        }
+        if let format = try outputFormat(request) { body["response_format"] = format }
         if let tools = request.tools, !tools.isEmpty {
             body["tools"] = .array(try tools.enumerated().map { index, tool throws(GatewayError) in try Self.tool(tool, index: index) })
         }
@@ -52,6 +60,24 @@ enum AnthropicIngress {
             if choice.disable_parallel_tool_use == true { body["parallel_tool_calls"] = .bool(false) }
         }
         return JSONValue.object(body).encoded()
+    }
+
+    /// Structured output (`output_config.format`, or the beta `output_format`) as OpenAI's `json_schema`
+    /// response format, the path every dialect already serves (Anthropic upstreams get it back as theirs).
+    private static func outputFormat(_ request: AnthropicRequest) throws(GatewayError) -> JSONValue? {
+        let (format, param): (AnthropicRequest.OutputFormat?, String) =
+            request.output_config?.format != nil
+            ? (request.output_config?.format, "output_config.format") : (request.output_format, "output_format")
+        guard let format else { return nil }
+        guard format.type == "json_schema" else {
+            throw .invalidRequest("\(param).type must be json_schema, not '\(format.type)'.", code: .invalidValue, param: param + ".type")
+        }
+        guard let schema = format.schema, schema.objectValue != nil else {
+            throw .invalidRequest("\(param).schema must be a JSON Schema object.", code: .missingField, param: param + ".schema")
+        }
+        return .object([
+            "type": "json_schema", "json_schema": .object(["name": "output", "schema": schema, "strict": .bool(true)]),
+        ])
     }
 
     /// A user turn: its tool results become `tool` messages (which OpenAI wants right after the

@@ -17,6 +17,24 @@ public struct AnthropicRequest: Codable, Sendable {
         }
     }
 
+    /// Structured output: `{"type": "json_schema", "schema": {…}}`.
+    public struct OutputFormat: Codable, Sendable {
+        public var type: String
+        public var schema: JSONValue?
+    }
+
+    /// `output_config`: the answer's format and the effort spent on it.
+    public struct OutputConfig: Codable, Sendable {
+        public var format: OutputFormat?
+        public var effort: String?
+    }
+
+    /// Every top-level field the gateway honours; any other is refused by name.
+    public static let fields: Set<String> = [
+        "model", "max_tokens", "system", "messages", "tools", "tool_choice", "stop_sequences", "temperature", "top_p", "top_k",
+        "stream", "metadata", "thinking", "output_config", "output_format",
+    ]
+
     public var model: String
     public var max_tokens: Int
     public var system: AnthropicSystem?
@@ -30,6 +48,9 @@ public struct AnthropicRequest: Codable, Sendable {
     public var stream: Bool?
     public var metadata: Metadata?
     public var thinking: Thinking?
+    public var output_config: OutputConfig?
+    /// The beta spelling of `output_config.format`.
+    public var output_format: OutputFormat?
 
     public init(model: String, max_tokens: Int, messages: [AnthropicMessage]) {
         self.model = model

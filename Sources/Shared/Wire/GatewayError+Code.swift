@@ -60,6 +60,8 @@ extension GatewayError {
         public static let unsupportedContent = invalidRequest("unsupported_content")
         public static let unsupportedEndpoint = invalidRequest("unsupported_endpoint")
         public static let unsupportedTool = invalidRequest("unsupported_tool")
+        /// A request field the gateway cannot honour (refused by name rather than dropped).
+        public static let unsupportedField = invalidRequest("unsupported_field")
         public static let unsupportedValue = invalidRequest("unsupported_value")
         public static let unsupportedImageURL = invalidRequest("unsupported_image_url")
         /// A request the gateway cannot read for a reason without a more precise code.
