@@ -72,10 +72,9 @@ struct FleetStorageTests {
         ask("r2")
         await recorder.flush()
         #expect(spool.count == 2 && store.written.withLock { $0 }.isEmpty, "behind spooled records, not before them")
-        // The service's next turn replays the spool, then writes what is new.
-        let service = Task { try await recorder.run() }
-        defer { service.cancel() }
-        for _ in 0..<200 where store.written.withLock({ $0 }).count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        // What the service does each turn: replay the spool, then write what is new.
+        await recorder.replaySpool()
+        await recorder.flush()
         #expect(store.written.withLock { $0 } == ["r1", "r2"] && spool.count == 0 && health.problem == nil)
     }
 
@@ -223,7 +222,7 @@ struct FleetStorageTests {
     @Test("a fleet refusal of a key's window says when to come back")
     func callerRefusedByTheFleet() async {
         let shared = ScriptedWindows([
-            .success(.blocked(seconds: 42.5, scope: "key:k", window: RateLimits.Window(requests: 1, seconds: 60)))
+            .success(.blocked(seconds: 42.5, window: RateLimits.Window(requests: 1, seconds: 60)))
         ])
         let limiter = CallerLimiter(maxWait: 1, shared: shared)
         do {
@@ -243,7 +242,7 @@ struct FleetStorageTests {
         #expect(scopes.map(\.name) == ["provider:capped:0123456789abcdef", "provider:capped:0123456789abcdef:m"])
         #expect(ProviderFleetWindows.scopes(provider, model: "other", fingerprint: nil).map(\.name) == ["provider:capped:keyless"])
 
-        let daily = ScriptedWindows([.success(.blocked(seconds: 7200, scope: scopes[0].name, window: provider.limits.windows[0]))])
+        let daily = ScriptedWindows([.success(.blocked(seconds: 7200, window: provider.limits.windows[0]))])
         do {
             _ = try await ProviderFleetWindows(shared: daily, health: nil).admit(provider, model: "m", fingerprint: "f", tokens: 1)
             Issue.record("admitted")

@@ -59,3 +59,16 @@ extension AccessStore {
         try await keys().first { $0.id == id }
     }
 }
+
+/// Limits and metadata as either database stores them: JSON text with sorted keys.
+enum StoredJSON {
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func decode<Value: Decodable>(_ text: String?) -> Value? {
+        text.flatMap { try? JSONDecoder().decode(Value.self, from: Data($0.utf8)) }
+    }
+}

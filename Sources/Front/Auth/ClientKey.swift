@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Shared
 
 /// A gateway client key: `orch_` and 43 base62 characters drawn uniformly (256 bits). It is shown once,
 /// when created; the gateway keeps only its SHA-256 digest and a short prefix for people to recognise.
@@ -25,16 +26,7 @@ struct ClientKey: Sendable, Equatable {
         var hasher = SHA256()
         var text = String(presented)
         text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        let hex = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 64) { buffer in
-            var index = 0
-            for byte in hasher.finalize() {
-                buffer[index] = hex[Int(byte >> 4)]
-                buffer[index + 1] = hex[Int(byte & 0x0f)]
-                index += 2
-            }
-            return 64
-        }
+        return hasher.finalize().withUnsafeBytes { LowercaseHex.encode($0) }
     }
 
     var digest: String { Self.digest(of: secret) }

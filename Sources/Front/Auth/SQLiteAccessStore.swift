@@ -22,8 +22,8 @@ struct SQLiteAccessStore: AccessStore {
                     createdAt: Date(timeIntervalSince1970: row["created_at"]),
                     expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                     revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)), teamID: row["team_id"],
-                    limits: Self.decode(row["limits"]) ?? AccessLimits(), disabled: row["disabled"],
-                    metadata: Self.decode(row["metadata"]) ?? [:]
+                    limits: StoredJSON.decode(row["limits"]) ?? AccessLimits(), disabled: row["disabled"],
+                    metadata: StoredJSON.decode(row["metadata"]) ?? [:]
                 )
             }
         }
@@ -34,8 +34,8 @@ struct SQLiteAccessStore: AccessStore {
             try Row.fetchAll(db, sql: "SELECT * FROM teams ORDER BY name").map { row in
                 TeamRecord(
                     id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    limits: Self.decode(row["limits"]) ?? AccessLimits(), disabled: row["disabled"],
-                    metadata: Self.decode(row["metadata"]) ?? [:]
+                    limits: StoredJSON.decode(row["limits"]) ?? AccessLimits(), disabled: row["disabled"],
+                    metadata: StoredJSON.decode(row["metadata"]) ?? [:]
                 )
             }
         }
@@ -54,7 +54,7 @@ struct SQLiteAccessStore: AccessStore {
                 arguments: [
                     record.id, record.name, record.prefix, record.digest, record.createdAt.timeIntervalSince1970,
                     record.expiresAt?.timeIntervalSince1970, record.revokedAt?.timeIntervalSince1970, version, record.teamID,
-                    record.disabled, Self.encode(record.limits), Self.encode(record.metadata),
+                    record.disabled, StoredJSON.encode(record.limits), StoredJSON.encode(record.metadata),
                 ])
         }
     }
@@ -69,8 +69,8 @@ struct SQLiteAccessStore: AccessStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    record.name, record.expiresAt?.timeIntervalSince1970, record.teamID, record.disabled, Self.encode(record.limits),
-                    Self.encode(record.metadata), version, record.id,
+                    record.name, record.expiresAt?.timeIntervalSince1970, record.teamID, record.disabled, StoredJSON.encode(record.limits),
+                    StoredJSON.encode(record.metadata), version, record.id,
                 ])
             guard db.changesCount > 0 else { throw AccessStoreError.keyNotFound(record.id) }
         }
@@ -93,8 +93,8 @@ struct SQLiteAccessStore: AccessStore {
             try db.execute(
                 sql: "INSERT INTO teams (id, name, created_at, limits, disabled, metadata) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    team.id, team.name, team.createdAt.timeIntervalSince1970, Self.encode(team.limits), team.disabled,
-                    Self.encode(team.metadata),
+                    team.id, team.name, team.createdAt.timeIntervalSince1970, StoredJSON.encode(team.limits), team.disabled,
+                    StoredJSON.encode(team.metadata),
                 ])
         }
     }
@@ -105,7 +105,7 @@ struct SQLiteAccessStore: AccessStore {
             _ = try Self.bump(db)
             try db.execute(
                 sql: "UPDATE teams SET name = ?, limits = ?, disabled = ?, metadata = ? WHERE id = ?",
-                arguments: [team.name, Self.encode(team.limits), team.disabled, Self.encode(team.metadata), team.id])
+                arguments: [team.name, StoredJSON.encode(team.limits), team.disabled, StoredJSON.encode(team.metadata), team.id])
             guard db.changesCount > 0 else { throw AccessStoreError.teamNotFound(team.id) }
         }
     }
@@ -151,15 +151,5 @@ struct SQLiteAccessStore: AccessStore {
     private static func requireUniqueName(_ team: TeamRecord, _ db: Database) throws {
         let clash = try String.fetchOne(db, sql: "SELECT id FROM teams WHERE name = ? AND id != ?", arguments: [team.name, team.id])
         if clash != nil { throw AccessStoreError.duplicateTeamName(team.name) }
-    }
-
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    static func decode<Value: Decodable>(_ text: String?) -> Value? {
-        text.flatMap { try? JSONDecoder().decode(Value.self, from: Data($0.utf8)) }
     }
 }

@@ -28,7 +28,7 @@ struct ContinueConfigCommand: AsyncParsableCommand {
             throw ValidationError("--key-ref takes a secret name of letters, digits and '_'")
         }
         var caller = Caller.anonymous
-        if let key { caller = try await Self.caller(presenting: key, options: options) }
+        if let key { caller = try await Self.caller(presenting: key, options: options, config: config) }
         let entries = config.enabledProviders.filter(Self.hasKeyLocation).flatMap { provider in
             provider.models.filter { caller.mayUse("\(provider.name)/\($0.id)") }.map {
                 ContinueConfig.Entry(provider: provider, model: $0)
@@ -39,8 +39,8 @@ struct ContinueConfigCommand: AsyncParsableCommand {
     }
 
     /// The key's record and team from the gateway's database, so the config lists only its models.
-    static func caller(presenting key: String, options: ConfigOption) async throws -> Caller {
-        let storage = try await options.storage()
+    static func caller(presenting key: String, options: ConfigOption, config: GatewayConfig) async throws -> Caller {
+        let storage = try await options.storage(config)
         defer { storage.close() }
         switch try await AccessCache(store: storage.access, logger: Logger(label: "orchestra.continue-config")).authenticate(key) {
         case .success(let caller): return caller

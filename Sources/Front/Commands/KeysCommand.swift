@@ -93,7 +93,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.load()
-            let storage = try await options.storage()
+            let storage = try await options.storage(config)
             defer { storage.close() }
             let store = storage.access
             guard let record = try await store.key(id: id) else { throw ValidationError("no key with id \(id)") }

@@ -31,12 +31,13 @@ struct ConfigOption: ParsableArguments {
         }
     }
 
-    /// The gateway's stores as the configuration names them; the caller closes them.
-    func storage() async throws -> GatewayStorage {
+    /// The gateway's stores as the configuration (`config` when the caller read it already) names them;
+    /// the caller closes them.
+    func storage(_ config: GatewayConfig? = nil) async throws -> GatewayStorage {
         var logger = Logger(label: "orchestra.command")
         logger.logLevel = .warning
         do {
-            return try await GatewayStorage.forCommand(try load(), logger: logger)
+            return try await GatewayStorage.forCommand(try config ?? load(), logger: logger)
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -35,7 +35,7 @@ struct UsageCommand: AsyncParsableCommand {
         if config.storage.postgres == nil {
             rows = try SQLiteUsageStore(readingAt: path).report(from: period.0, to: period.1, groupBy: grouping)
         } else {
-            let storage = try await options.storage()
+            let storage = try await options.storage(config)
             defer { storage.close() }
             rows = try await storage.usage.report(from: period.0, to: period.1, groupBy: grouping)
         }

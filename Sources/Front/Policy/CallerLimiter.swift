@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Shared
 import Synchronization
 
@@ -51,7 +50,7 @@ final class CallerLimiter: Sendable {
                     return Acquired(ticket: ticket, budget: budget == nil ? nil : .reserved)
                 case .overBudget(let claim, let standing):
                     return Acquired(ticket: nil, budget: .refused(claim, standing))
-                case .blocked(let seconds, _, _):
+                case .blocked(let seconds, _):
                     blocked = seconds.isFinite ? now + seconds : .infinity
                 }
             } else {

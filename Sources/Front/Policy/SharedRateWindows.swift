@@ -37,7 +37,6 @@ enum SharedRateVerdict: Sendable, Equatable {
     case admitted(CallerWindows.Standing?)
     /// The windows had room; this budget had not (nothing was taken).
     case overBudget(BudgetClaim, BudgetStanding)
-    /// Blocked for `seconds` (`.infinity`: until an entry of the scope finishes) by `window` of `scope`
-    /// (`nil`: its parallel cap).
-    case blocked(seconds: Double, scope: String, window: RateLimits.Window?)
+    /// Blocked for `seconds` (`.infinity`: until an entry finishes) by `window` (`nil`: a parallel cap).
+    case blocked(seconds: Double, window: RateLimits.Window?)
 }

@@ -65,7 +65,7 @@ struct ProviderFleetWindows: Sendable {
                 return nil
             }
             let now = MonotonicClock.seconds()
-            guard case .blocked(let seconds, _, let window) = verdict else { return Slot(entry: entry, shared: shared) }
+            guard case .blocked(let seconds, let window) = verdict else { return Slot(entry: entry, shared: shared) }
             // (A provider's windows carry no budget: never over one.)
             let quota = (window?.seconds ?? 0) >= 86_400 && seconds > 3600
             if quota || (seconds.isFinite && now + seconds > deadline) || now >= deadline || Task.isCancelled {

@@ -37,14 +37,17 @@ struct GatewayStorage: Sendable {
         guard applied.last == PostgresSchema.migrations.last?.version else {
             throw PostgresDatabase.Problem(description: "\(location) is not migrated: run `orchestra migrate` (or start the gateway)")
         }
-        let pool = PostgresPool(database: database, logger: logger)
-        let instance = FleetInstance(name: "cli")
-        let pending = PendingWrites()
-        var storage = GatewayStorage(
-            access: PostgresAccessStore(pool: pool), ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
-            usage: PostgresUsageStore(pool: pool, instance: instance))
-        storage.close = { pool.close() }
-        return storage
+        return postgres(PostgresPool(database: database, logger: logger), instance: FleetInstance(name: "cli"), pending: PendingWrites())
+    }
+
+    /// The PostgreSQL stores on `pool`, as `instance`; `listener` (the gateway's) hears change notices.
+    private static func postgres(
+        _ pool: PostgresPool, instance: FleetInstance, pending: PendingWrites, listener: PostgresDatabase? = nil
+    ) -> GatewayStorage {
+        GatewayStorage(
+            access: PostgresAccessStore(pool: pool, listener: listener),
+            ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
+            usage: PostgresUsageStore(pool: pool, instance: instance), close: { pool.close() })
     }
 
     /// The store the config names, for the gateway. PostgreSQL is waited for with backoff (reported to
@@ -84,11 +87,11 @@ struct GatewayStorage: Sendable {
             ?? ((config.usage.database ?? GatewayDatabase.defaultPath()) as NSString).deletingLastPathComponent + "/usage-spool.jsonl"
         let spool = try UsageSpool(path: spoolPath)
         if spool.count > 0 { logger.notice("\(spool.count) usage records wait in \(spoolPath): replayed now") }
-        return GatewayStorage(
-            access: PostgresAccessStore(pool: pool, listener: database),
-            ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
-            usage: PostgresUsageStore(pool: pool, instance: instance),
-            rates: PostgresRateWindows(pool: pool, instance: instance, pending: pending), health: health, spool: spool,
-            services: [pool, heartbeat], close: { pool.close() })
+        var storage = postgres(pool, instance: instance, pending: pending, listener: database)
+        storage.rates = PostgresRateWindows(pool: pool, instance: instance, pending: pending)
+        storage.health = health
+        storage.spool = spool
+        storage.services = [pool, heartbeat]
+        return storage
     }
 }

@@ -128,7 +128,7 @@ final class UsageRecorder: Service, Sendable {
     }
 
     /// Writes the spool's records, oldest first, in batches, until it is empty or the database fails.
-    private func replaySpool() async {
+    func replaySpool() async {
         guard let spool else { return }
         await turns.run { await replay(spool) }
     }

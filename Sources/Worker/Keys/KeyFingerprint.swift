@@ -1,4 +1,5 @@
 import Crypto
+import Shared
 
 /// A name for a provider's keys that reveals nothing of them: the first 8 bytes of the SHA-256 of the
 /// keys, one per line, in hex. The front keys the fleet's shared provider windows by it, so only the
@@ -6,10 +7,6 @@ import Crypto
 enum KeyFingerprint {
     static func of(_ keys: [String]) -> String? {
         guard !keys.isEmpty else { return nil }
-        let digest = SHA256.hash(data: Array(keys.joined(separator: "\n").utf8))
-        return digest.prefix(8).map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        return LowercaseHex.encode(Array(SHA256.hash(data: Array(keys.joined(separator: "\n").utf8))).prefix(8))
     }
 }

@@ -47,8 +47,8 @@ struct PostgresAccessStore: AccessStore {
             return ClientKeyRecord(
                 id: id, name: name, prefix: prefix, digest: digest, createdAt: Date(timeIntervalSince1970: created),
                 expiresAt: expires.map(Date.init(timeIntervalSince1970:)), revokedAt: revoked.map(Date.init(timeIntervalSince1970:)),
-                teamID: team, limits: SQLiteAccessStore.decode(limits) ?? AccessLimits(), disabled: disabled,
-                metadata: SQLiteAccessStore.decode(metadata) ?? [:])
+                teamID: team, limits: StoredJSON.decode(limits) ?? AccessLimits(), disabled: disabled,
+                metadata: StoredJSON.decode(metadata) ?? [:])
         }
     }
 
@@ -57,13 +57,13 @@ struct PostgresAccessStore: AccessStore {
             let (id, name, created, limits, disabled, metadata) = try row.decode((String, String, Double, String, Bool, String).self)
             return TeamRecord(
                 id: id, name: name, createdAt: Date(timeIntervalSince1970: created),
-                limits: SQLiteAccessStore.decode(limits) ?? AccessLimits(),
-                disabled: disabled, metadata: SQLiteAccessStore.decode(metadata) ?? [:])
+                limits: StoredJSON.decode(limits) ?? AccessLimits(),
+                disabled: disabled, metadata: StoredJSON.decode(metadata) ?? [:])
         }
     }
 
     func insertKey(_ record: ClientKeyRecord) async throws(AccessStoreError) {
-        let (limits, metadata) = (SQLiteAccessStore.encode(record.limits), SQLiteAccessStore.encode(record.metadata))
+        let (limits, metadata) = (StoredJSON.encode(record.limits), StoredJSON.encode(record.metadata))
         try await change { connection, version in
             try await Self.requireTeam(record.teamID, connection)
             try await connection.query(
@@ -78,7 +78,7 @@ struct PostgresAccessStore: AccessStore {
     }
 
     func updateKey(_ record: ClientKeyRecord) async throws(AccessStoreError) {
-        let (limits, metadata) = (SQLiteAccessStore.encode(record.limits), SQLiteAccessStore.encode(record.metadata))
+        let (limits, metadata) = (StoredJSON.encode(record.limits), StoredJSON.encode(record.metadata))
         try await change { connection, version in
             try await Self.requireTeam(record.teamID, connection)
             let changed = try await connection.query(
@@ -106,7 +106,7 @@ struct PostgresAccessStore: AccessStore {
     }
 
     func insertTeam(_ team: TeamRecord) async throws(AccessStoreError) {
-        let (limits, metadata) = (SQLiteAccessStore.encode(team.limits), SQLiteAccessStore.encode(team.metadata))
+        let (limits, metadata) = (StoredJSON.encode(team.limits), StoredJSON.encode(team.metadata))
         try await change { connection, _ in
             try await Self.requireUniqueName(team, connection)
             try await connection.query(
@@ -118,7 +118,7 @@ struct PostgresAccessStore: AccessStore {
     }
 
     func updateTeam(_ team: TeamRecord) async throws(AccessStoreError) {
-        let (limits, metadata) = (SQLiteAccessStore.encode(team.limits), SQLiteAccessStore.encode(team.metadata))
+        let (limits, metadata) = (StoredJSON.encode(team.limits), StoredJSON.encode(team.metadata))
         try await change { connection, _ in
             try await Self.requireUniqueName(team, connection)
             let changed = try await connection.query(

@@ -25,12 +25,12 @@ struct PostgresDatabase: Sendable {
     func withConnection<Result: Sendable>(
         logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let tls: PostgresConnection.Configuration.TLS
-        switch location.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch clientTLS {
+            case .none: .disable
+            case .some((let configuration, preferred: true)): .prefer(try NIOSSLContext(configuration: configuration))
+            case .some((let configuration, preferred: false)): .require(try NIOSSLContext(configuration: configuration))
+            }
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: password, database: location.database,
             tls: tls)
@@ -43,6 +43,15 @@ struct PostgresDatabase: Sendable {
         } catch {
             try? await connection.close()
             throw error
+        }
+    }
+
+    /// The TLS `sslmode` asks for (`nil`: none), for a connection of its own and for the pool alike.
+    var clientTLS: (configuration: TLSConfiguration, preferred: Bool)? {
+        switch location.tls {
+        case .disable: nil
+        case .prefer: (.makeClientConfiguration(), preferred: true)
+        case .require: (.makeClientConfiguration(), preferred: false)
         }
     }
 

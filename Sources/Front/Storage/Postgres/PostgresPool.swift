@@ -23,12 +23,12 @@ final class PostgresPool: Service, Sendable {
 
     init(database: PostgresDatabase, logger: Logger) {
         let location = database.location
-        let tls: PostgresClient.Configuration.TLS
-        switch location.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch database.clientTLS {
+            case .none: .disable
+            case .some((let configuration, preferred: true)): .prefer(configuration)
+            case .some((let configuration, preferred: false)): .require(configuration)
+            }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: database.password, database: location.database,
             tls: tls)

@@ -51,7 +51,7 @@ struct PostgresRateWindows: SharedRateWindows {
         if let delay {
             let scope = scopes.first { $0.name == blockedScope }
             let window = blockedSeconds.flatMap { seconds in scope?.limits.windows.first { $0.seconds == seconds } }
-            return .blocked(seconds: delay, scope: blockedScope ?? "", window: window)
+            return .blocked(seconds: delay, window: window)
         }
         if let refused, refused >= 1, refused <= claims.count {
             return .overBudget(claims[refused - 1], BudgetStanding(spentUSD: spent ?? 0, reservedUSD: reserved ?? 0))
