@@ -70,6 +70,13 @@ struct Gateway {
         let messages = MessagesRoute(path: answers, maxBodyBytes: config.server.maxBodyBytes)
         router.post("/v1/messages") { request, context in try await messages.handle(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
+        let responses = ResponsesRoute(
+            path: answers,
+            archive: ResponseArchive(store: storage.responses, retention: config.responses.retentionDays * 86_400, logger: logger),
+            maxBodyBytes: config.server.maxBodyBytes)
+        router.post("/v1/responses") { request, context in try await responses.create(request, context: context) }
+        router.get("/v1/responses/:id") { request, context in try await responses.read(request, context: context) }
+        router.delete("/v1/responses/:id") { request, context in try await responses.delete(request, context: context) }
         let catalog = CatalogRoutes(supervisor: supervisor)
         router.get("/v1/models/**") { request, context in try catalog.model(request, context: context) }
         router.get("/api/models") { request, context in try catalog.catalog(request, context: context) }

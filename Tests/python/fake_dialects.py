@@ -8,6 +8,8 @@ import json
 from http.server import BaseHTTPRequestHandler
 
 SIGNATURE = "CiQBpy+sig/weather=="
+# Models whose names say they take Anthropic's native `output_config.format` (Claude 4.5 and later).
+NATIVE_JSON_MODELS = ["-4-5", "-4-6", "-4-7", "-5"]
 ANSWER = "It is 21 degrees in Paris."
 
 
@@ -85,9 +87,24 @@ class FakeDialects(BaseHTTPRequestHandler):
         if results and results[0]["tool_use_id"] != "toolu_py_1":
             return self._json(400, {"type": "error", "error": {"type": "invalid_request_error",
                                                               "message": "unexpected tool_use_id in tool_result"}})
-        if results:
+        output_format = (request.get("output_config") or {}).get("format")
+        forced = (request.get("tool_choice") or {}).get("name")
+        stop = "end_turn"
+        if output_format:
+            # Native structured output, which only Claude 4.5 and later accept.
+            if not any(family in request["model"] for family in NATIVE_JSON_MODELS):
+                return self._json(400, {"type": "error", "error": {
+                    "type": "invalid_request_error",
+                    "message": f"'{request['model']}' does not support output format."}})
+            blocks = [{"type": "text", "text": json.dumps(fitting(output_format["schema"]))}]
+        elif forced:
+            tool = next(tool for tool in request["tools"] if tool["name"] == forced)
+            blocks = [{"type": "tool_use", "id": "toolu_py_json", "name": forced, "input": fitting(tool["input_schema"])}]
+            stop = "tool_use"
+        elif not request.get("tools"):
+            blocks = [{"type": "text", "text": "fake anthropic says hi"}]
+        elif results:
             blocks = [{"type": "text", "text": ANSWER}]
-            stop = "end_turn"
         else:
             blocks = [{"type": "tool_use", "id": "toolu_py_1", "name": "get_weather", "input": {"city": "Paris"}}]
             stop = "tool_use"
@@ -101,11 +118,13 @@ class FakeDialects(BaseHTTPRequestHandler):
         block = blocks[0]
         if block["type"] == "text":
             events.append(("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}))
-            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ANSWER}}))
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                   "delta": {"type": "text_delta", "text": block["text"]}}))
         else:
             events.append(("content_block_start", {"type": "content_block_start", "index": 0,
                                                     "content_block": {**block, "input": {}}}))
-            for piece in ['{"city": ', '"Paris"}']:
+            arguments = json.dumps(block["input"])
+            for piece in [arguments[:len(arguments) // 2], arguments[len(arguments) // 2:]]:
                 events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
                                                        "delta": {"type": "input_json_delta", "partial_json": piece}}))
         events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))

@@ -190,7 +190,7 @@ def fleet(upstream):
 
 def test_three_instances_starting_at_once_migrate_exactly_once(fleet):
     versions = psql("SELECT version FROM schema_migrations ORDER BY version", fleet.database).split()
-    assert versions == ["v1-fleet", "v2-leases-and-windows"]
+    assert versions == ["v1-fleet", "v2-leases-and-windows", "v3-stored-responses"]
     instances = psql("SELECT name FROM instances ORDER BY name", fleet.database).split()
     assert instances == ["instance0", "instance1", "instance2"]
     for url in fleet.urls:

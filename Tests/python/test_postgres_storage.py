@@ -50,13 +50,13 @@ def test_three_hosts_migrating_at_once_apply_the_schema_exactly_once(database):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [run.communicate(timeout=60) for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
-    applied = [out for out, _ in outputs if "applied v1-fleet, v2-leases-and-windows" in out]
+    applied = [out for out, _ in outputs if "applied v1-fleet, v2-leases-and-windows, v3-stored-responses" in out]
     assert len(applied) == 1, outputs
-    assert sum("already at v2-leases-and-windows" in out for out, _ in outputs) == 2
+    assert sum("already at v3-stored-responses" in out for out, _ in outputs) == 2
     assert psql("SELECT count(*) FROM schema_migrations", name).strip() == "2"
     assert psql("SELECT count(*) FROM access_version", name).strip() == "1"
     after = orchestra("check-config", "--config", str(config))
-    assert "reachable, migrated (v2-leases-and-windows)" in after.stdout, after.stdout
+    assert "reachable, migrated (v3-stored-responses)" in after.stdout, after.stdout
 
 
 def test_an_unreachable_database_is_a_clear_error(database):

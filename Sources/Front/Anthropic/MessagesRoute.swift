@@ -48,13 +48,7 @@ struct MessagesRoute: Sendable {
     private static func decode(_ request: Request, maxBodyBytes: Int, requireMaxTokens: Bool = true) async throws -> AnthropicRequest {
         let body = try await request.body.collect(upTo: maxBodyBytes)
         var bytes = Array(body.readableBytesView)
-        if case .object(var object) = try? JSONValue.decode(bytes) {
-            // A field the gateway would drop is refused by name: never a silent drop.
-            if let unknown = object.keys.sorted().first(where: { !AnthropicRequest.fields.contains($0) }) {
-                throw GatewayError.invalidRequest(
-                    "'\(unknown)' is not supported by this gateway; remove it (supported: \(AnthropicRequest.fields.sorted().joined(separator: ", "))).",
-                    code: .unsupportedField, param: unknown)
-            }
+        if var object = try RequestFields.checked(bytes, allowed: AnthropicRequest.fields) {
             if !requireMaxTokens, object["max_tokens"] == nil {
                 // count_tokens takes the same body without max_tokens.
                 object["max_tokens"] = .int(1)

@@ -39,7 +39,7 @@ enum ConfigLoader {
         }
         let root = TOMLReader(table: table, path: "")
         try root.rejectUnknownKeys(allowed: [
-            "server", "supervisor", "providers", "routes", "retries", "usage", "telemetry", "auth", "storage",
+            "server", "supervisor", "providers", "routes", "retries", "usage", "telemetry", "auth", "storage", "responses",
         ])
         var config = defaults()
         if let server = try root.table("server") {
@@ -95,6 +95,10 @@ enum ConfigLoader {
         }
         if let storage = try root.table("storage") {
             config.storage = try parseStorage(storage)
+        }
+        if let responses = try root.table("responses") {
+            try responses.rejectUnknownKeys(allowed: ["retention_days"])
+            config.responses.retentionDays = try responses.double("retention_days", .positive) ?? config.responses.retentionDays
         }
         if let telemetry = try root.table("telemetry") {
             try telemetry.rejectUnknownKeys(allowed: ["otlp_endpoint", "service_name", "encoding", "export_interval"])

@@ -15,6 +15,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public var telemetry: TelemetryConfig
     public var auth: AuthConfig = AuthConfig()
     public var storage = StorageConfig()
+    public var responses = ResponsesConfig()
 
     public init(
         server: ServerConfig = ServerConfig(), supervisor: SupervisorConfig = SupervisorConfig(), providers: [ProviderConfig],
@@ -95,6 +96,14 @@ public struct UsageConfig: Sendable, Equatable {
         self.referenceInputPrice = referenceInputPrice
         self.referenceOutputPrice = referenceOutputPrice
     }
+}
+
+/// The Responses API's stored responses (`store`, on by default as at OpenAI).
+public struct ResponsesConfig: Sendable, Equatable {
+    /// Days a stored response can be read back or chained on (OpenAI keeps them 30 days).
+    public var retentionDays: Double = 30
+
+    public init() {}
 }
 
 /// OpenTelemetry traces, off unless an OTLP endpoint is set.

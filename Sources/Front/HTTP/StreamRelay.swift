@@ -12,6 +12,13 @@ protocol StreamEncoding: Sendable {
     mutating func end() -> ByteBuffer
     /// The stream's last bytes after a failure: a stream always ends, and says why.
     mutating func failure(_ error: GatewayError) -> ByteBuffer
+    /// Runs once the stream has ended, before its last bytes are written (a Responses stream stores
+    /// its response here, so a client that read the end can chain on it at once).
+    func keep() async
+}
+
+extension StreamEncoding {
+    func keep() async {}
 }
 
 /// Writes a worker's stream to the client in the client's encoding, accounts the request when the
@@ -57,6 +64,7 @@ struct StreamRelay<Encoding: StreamEncoding>: Sendable {
                     break
                 }
             }
+            if finished { await encoding.keep() }
             if !out.isEmpty {
                 do {
                     if out.count == 1 {

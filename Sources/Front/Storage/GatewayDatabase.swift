@@ -165,6 +165,16 @@ enum GatewayDatabase {
                     END;
                     """)
         }
+        migrator.registerMigration("v5-stored-responses") { db in
+            // Responses API answers kept for `previous_response_id` and GET, each with its whole conversation.
+            try db.execute(
+                sql: """
+                    CREATE TABLE stored_responses (
+                        id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at REAL NOT NULL, expires_at REAL NOT NULL,
+                        response TEXT NOT NULL, conversation TEXT NOT NULL);
+                    CREATE INDEX stored_responses_expiry ON stored_responses (expires_at);
+                    """)
+        }
         return migrator
     }
 }

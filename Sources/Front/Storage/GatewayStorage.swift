@@ -9,6 +9,8 @@ struct GatewayStorage: Sendable {
     var access: any AccessStore
     var ledger: any BudgetLedger
     var usage: any UsageRecords
+    /// Responses API answers kept for `previous_response_id` and reading back.
+    var responses: any ResponseStore
     /// Key and team windows the fleet counts together (PostgreSQL only: one SQLite file is one instance).
     var rates: (any SharedRateWindows)?
     /// Whether the shared database answers (PostgreSQL only).
@@ -24,7 +26,8 @@ struct GatewayStorage: Sendable {
     static func sqlite(path: String) throws -> GatewayStorage {
         let pool = try GatewayDatabase.open(path: path)
         return GatewayStorage(
-            access: SQLiteAccessStore(pool: pool), ledger: SQLiteBudgetLedger(pool: pool), usage: try SQLiteUsageStore(path: path))
+            access: SQLiteAccessStore(pool: pool), ledger: SQLiteBudgetLedger(pool: pool), usage: try SQLiteUsageStore(path: path),
+            responses: SQLiteResponseStore(pool: pool))
     }
 
     /// The store the config names, opened for a command: PostgreSQL must answer and be migrated now.
@@ -47,7 +50,8 @@ struct GatewayStorage: Sendable {
         GatewayStorage(
             access: PostgresAccessStore(pool: pool, listener: listener),
             ledger: PostgresBudgetLedger(pool: pool, instance: instance, pending: pending),
-            usage: PostgresUsageStore(pool: pool, instance: instance), close: { pool.close() })
+            usage: PostgresUsageStore(pool: pool, instance: instance), responses: PostgresResponseStore(pool: pool),
+            close: { pool.close() })
     }
 
     /// The store the config names, for the gateway. PostgreSQL is waited for with backoff (reported to

@@ -66,6 +66,16 @@ enum PostgresSchema {
                 "CREATE TABLE usage_daily (LIKE usage_hourly INCLUDING ALL)",
             ]),
         Migration(version: "v2-leases-and-windows", statements: leasesAndWindows),
+        Migration(
+            version: "v3-stored-responses",
+            statements: [
+                """
+                CREATE TABLE stored_responses (
+                    id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
+                    expires_at DOUBLE PRECISION NOT NULL, response TEXT NOT NULL, conversation TEXT NOT NULL)
+                """,
+                "CREATE INDEX stored_responses_expiry ON stored_responses (expires_at)",
+            ]),
     ]
 
     /// Instances and their heartbeats (a reservation or a parallel slot counts while its instance's lease
