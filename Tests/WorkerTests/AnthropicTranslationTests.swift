@@ -34,6 +34,26 @@ struct AnthropicTranslationTests {
         #expect(body["max_tokens"]?.intValue == 50)
     }
 
+    @Test("a json_schema answer: native output_config for Claude 4.5 and later, a forced tool for the others")
+    func structuredOutput() throws {
+        let json =
+            #"{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"w","schema":{"type":"object","properties":{"city":{"type":"string"}}}}}}"#
+        let native = try anthropic.upstreamBody(json, model: "claude-sonnet-4-5-20250929")
+        #expect(native["output_config"]?["format"]?["type"] == "json_schema")
+        #expect(native["output_config"]?["format"]?["schema"]?["properties"]?["city"]?["type"] == "string")
+        #expect(native["tools"] == nil && native["tool_choice"] == nil)
+        let forced = try anthropic.upstreamBody(json, model: "claude-3-7-sonnet-20250219")
+        #expect(forced["output_config"] == nil)
+        #expect(forced["tool_choice"]?["name"] == .string(AnthropicRequestTranslator.jsonTool))
+        #expect(forced["tools"]?[0]?["input_schema"]?["properties"]?["city"]?["type"] == "string")
+        for model in ["claude-opus-4-5", "claude-haiku-4-5-20251001", "claude-opus-4-6", "claude-sonnet-5", "claude-opus-5-1"] {
+            #expect(AnthropicRequestTranslator.takesOutputFormat(model), "\(model)")
+        }
+        for model in ["claude-opus-4-1", "claude-sonnet-4-20250514", "claude-3-5-haiku-latest", "kimi-for-coding", "claude-opus-4"] {
+            #expect(!AnthropicRequestTranslator.takesOutputFormat(model), "\(model)")
+        }
+    }
+
     @Test("n > 1 is refused: Anthropic answers one choice")
     func refusals() {
         #expect { try anthropic.prepare(#"{"n":2,"messages":[{"role":"user","content":"x"}]}"#) } throws: {

@@ -1,6 +1,7 @@
 """The official anthropic SDK against /v1/messages: plain, streamed and tool use, through a
 Gemini-dialect provider and an OpenAI-dialect provider behind the gateway; `messages.parse` with a
-schema on both; a field the gateway cannot honour refused by name."""
+schema on those and on an Anthropic-dialect one (natively for Claude 4.5 and later, as a forced tool
+before); a field the gateway cannot honour refused by name."""
 import anthropic
 import pydantic
 import pytest
@@ -90,7 +91,7 @@ class Weather(pydantic.BaseModel):
     temperature_c: int
 
 
-@pytest.mark.parametrize("model", ["fake/gpt-test", "gem/fake-model"])
+@pytest.mark.parametrize("model", ["fake/gpt-test", "gem/fake-model", "anth/claude-sonnet-4-5", "anth/claude-3-7-sonnet"])
 def test_messages_parse_gets_its_schema_through(client, model):
     FakeDialects.seen.clear()
     FakeOpenAI.seen.clear()
@@ -101,6 +102,14 @@ def test_messages_parse_gets_its_schema_through(client, model):
     if model.startswith("gem/"):
         config = FakeDialects.seen[-1]["body"]["generationConfig"]
         assert config["responseMimeType"] == "application/json" and "temperature_c" in config["responseSchema"]["properties"]
+    elif model == "anth/claude-sonnet-4-5":
+        # Claude 4.5 and later take the schema natively.
+        assert "temperature_c" in FakeDialects.seen[-1]["body"]["output_config"]["format"]["schema"]["properties"]
+    elif model.startswith("anth/"):
+        # Older models get it as a tool they must call.
+        body = FakeDialects.seen[-1]["body"]
+        assert "output_config" not in body and body["tool_choice"]["type"] == "tool"
+        assert "temperature_c" in body["tools"][0]["input_schema"]["properties"]
     else:
         schema = FakeOpenAI.seen[-1]["body"]["response_format"]["json_schema"]["schema"]
         assert schema["properties"]["temperature_c"]["type"] == "integer"

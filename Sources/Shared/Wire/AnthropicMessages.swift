@@ -21,12 +21,22 @@ public struct AnthropicRequest: Codable, Sendable {
     public struct OutputFormat: Codable, Sendable {
         public var type: String
         public var schema: JSONValue?
+
+        public init(type: String, schema: JSONValue?) {
+            self.type = type
+            self.schema = schema
+        }
     }
 
     /// `output_config`: the answer's format and the effort spent on it.
     public struct OutputConfig: Codable, Sendable {
         public var format: OutputFormat?
         public var effort: String?
+
+        public init(format: OutputFormat? = nil, effort: String? = nil) {
+            self.format = format
+            self.effort = effort
+        }
     }
 
     /// Every top-level field the gateway honours; any other is refused by name.

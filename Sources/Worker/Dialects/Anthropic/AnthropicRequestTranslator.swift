@@ -71,9 +71,14 @@ struct AnthropicRequestTranslator {
             system.append("Answer with one valid JSON object and nothing else.")
         case "json_schema":
             let schema = request.response_format?.json_schema?.schema ?? .object(["type": .string("object")])
-            out.tools =
-                (out.tools ?? []) + [AnthropicTool(name: Self.jsonTool, description: "Give the answer as this JSON.", input_schema: schema)]
-            out.tool_choice = AnthropicToolChoice(type: "tool", name: Self.jsonTool)
+            if Self.takesOutputFormat(model) {
+                out.output_config = AnthropicRequest.OutputConfig(format: .init(type: "json_schema", schema: schema))
+            } else {
+                out.tools =
+                    (out.tools ?? [])
+                    + [AnthropicTool(name: Self.jsonTool, description: "Give the answer as this JSON.", input_schema: schema)]
+                out.tool_choice = AnthropicToolChoice(type: "tool", name: Self.jsonTool)
+            }
         default:
             break
         }
@@ -86,6 +91,17 @@ struct AnthropicRequestTranslator {
         }
         out.system = system.isEmpty ? nil : AnthropicSystem(system.joined(separator: "\n\n"))
         return out
+    }
+
+    /// Whether a model takes Anthropic's native structured output (`output_config.format`): Claude 4.5
+    /// and later, named `claude-<family>-<major>[-<minor>][-<date>]`. Others (older Claude models,
+    /// Anthropic-compatible services) get the schema as a forced tool.
+    static func takesOutputFormat(_ model: String) -> Bool {
+        let parts = model.split(separator: "/").last?.split(separator: "-") ?? []
+        guard parts.count >= 3, parts[0] == "claude", ["opus", "sonnet", "haiku"].contains(parts[1]), let major = Int(parts[2])
+        else { return false }
+        let minor = parts.count > 3 && parts[3].count <= 2 ? Int(parts[3]) ?? 0 : 0
+        return major > 4 || (major == 4 && minor >= 5)
     }
 
     /// `reasoning_effort` → a thinking budget in tokens; `nil` leaves thinking off.
