@@ -67,7 +67,7 @@ row["properties"].update({"key": {"type": "string"}, "cost_usd": {"type": "numbe
 usage = {
   "type": "object", "required": ["from", "to", "group_by", "rows", "totals", "cost_complete"],
   "properties": {"from": {"type": "string"}, "to": {"type": "string"},
-                 "group_by": {"type": "string", "enum": ["provider", "model", "key", "team", "day", "instance"]},
+                 "group_by": {"type": "string", "enum": ["provider", "model", "key", "team", "day", "instance", "endpoint"]},
                  "reference_model": {"type": "string"}, "rows": {"type": "array", "items": {"$ref": "#/components/schemas/UsageRow"}},
                  "totals": {"$ref": "#/components/schemas/UsageRow"}, "cost_complete": {"type": "boolean"}},
 }
@@ -129,7 +129,7 @@ doc = {
     "/admin/v1/usage": {
       "get": {"operationId": "usage", "summary": "Usage totals from the hourly rollups.",
               "parameters": [
-                {"name": "group_by", "in": "query", "schema": {"type": "string", "enum": ["provider", "model", "key", "team", "day", "instance"]}},
+                {"name": "group_by", "in": "query", "schema": {"type": "string", "enum": ["provider", "model", "key", "team", "day", "instance", "endpoint"]}},
                 {"name": "from", "in": "query", "schema": when, "description": "A date (midnight UTC) or an RFC 3339 time; default: 7 days before `to`."},
                 {"name": "to", "in": "query", "schema": when, "description": "A date or an RFC 3339 time; default: now."}],
               "responses": dict(ok(ref("Usage")), **{"503": err("Usage records are off.")})},

@@ -62,7 +62,7 @@ struct FleetStorageTests {
             logger: Logger(label: "test"))
         func ask(_ id: String) {
             recorder.record(
-                requestID: id, client: "key_a", team: nil, route: nil, provider: "demo", model: "echo", endpoint: .chatCompletions,
+                requestID: id, client: "key_a", team: nil, route: nil, provider: "demo", model: "echo", endpoint: "chat",
                 status: 200, usage: nil, started: MonotonicClock.seconds(), firstByte: nil, attempts: 1)
         }
         ask("r1")

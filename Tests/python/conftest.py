@@ -67,6 +67,8 @@ class FakeOpenAI(BaseHTTPRequestHandler):
                                                      "content": json.dumps(fitting(response_format["json_schema"]["schema"]))},
                              "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
+        if model in ("reasoner", "cut-short"):
+            return self._reasoned(request)
         if not request.get("stream"):
             return self._json(200, {
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
@@ -90,6 +92,37 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
         if (request.get("stream_options") or {}).get("include_usage"):
             send({**base, "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6}})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _reasoned(self, request):
+        """`reasoner` thinks aloud (`reasoning_content`, as DeepSeek and Kimi send it) before it answers;
+        `cut-short` stops at its output limit (`finish_reason: length`)."""
+        model = request["model"]
+        reasoning = "The user greets me." if model == "reasoner" else None
+        text, finish = ("Hello!", "stop") if model == "reasoner" else ("Once upon a", "length")
+        usage = {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12,
+                 "completion_tokens_details": {"reasoning_tokens": 4 if reasoning else 0},
+                 "prompt_tokens_details": {"cached_tokens": 2}}
+        base = {"id": "chatcmpl-r", "created": 1, "model": model}
+        if not request.get("stream"):
+            message = {"role": "assistant", "content": text}
+            if reasoning:
+                message["reasoning_content"] = reasoning
+            return self._json(200, {**base, "object": "chat.completion", "usage": usage,
+                                    "choices": [{"index": 0, "message": message, "finish_reason": finish}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        deltas = ([{"reasoning_content": piece} for piece in ["The user ", "greets me."]] if reasoning else []) + \
+            [{"content": piece} for piece in [text[:4], text[4:]]]
+        for index, delta in enumerate(deltas):
+            self.wfile.write(b"data: " + json.dumps({**base, "object": "chat.completion.chunk", "choices": [
+                {"index": 0, "delta": delta, "finish_reason": finish if index == len(deltas) - 1 else None}]}).encode() + b"\n\n")
+        if (request.get("stream_options") or {}).get("include_usage"):
+            self.wfile.write(b"data: " + json.dumps({**base, "object": "chat.completion.chunk", "choices": [],
+                                                      "usage": usage}).encode() + b"\n\n")
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
 

@@ -18,6 +18,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import openai
 import pytest
 
 from conftest import BIN_DIR, BUILTINS, ROOT, start_gateway
@@ -288,6 +289,23 @@ def test_usage_is_the_fleets_on_every_instance(fleet):
     # Which instance served what: each served its two.
     served = {row["key"]: row["requests"] for row in fleet.admin_get(1, "/admin/v1/usage?group_by=instance")["rows"]}
     assert all(served.get(f"instance{index}/fake", 0) >= 2 for index in range(3)), served
+    by_endpoint = {row["key"]: row["requests"] for row in fleet.admin_get(0, "/admin/v1/usage?group_by=endpoint")["rows"]}
+    assert by_endpoint.get("chat", 0) >= 6, by_endpoint
+
+
+def test_a_stored_response_chains_reads_back_and_deletes_through_any_instance(fleet):
+    key, _ = fleet.create_key()
+    other, _ = fleet.create_key()
+    clients = [openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0) for url in fleet.urls]
+    first = clients[0].responses.create(model="fake/m", input="one")
+    second = clients[1].responses.create(model="fake/m", previous_response_id=first.id, input="two")
+    assert clients[2].responses.retrieve(second.id).previous_response_id == first.id
+    with pytest.raises(openai.NotFoundError):
+        openai.OpenAI(base_url=fleet.urls[2] + "/v1", api_key=other, max_retries=0).responses.retrieve(second.id)
+    clients[2].responses.delete(first.id)
+    with pytest.raises(openai.NotFoundError):
+        clients[0].responses.create(model="fake/m", previous_response_id=first.id, input="three")
+    assert psql("SELECT count(*) FROM stored_responses", fleet.database).strip() == "1"
 
 
 def test_an_instance_killed_with_requests_in_flight_releases_its_reservations_after_the_lease(upstream):

@@ -253,3 +253,67 @@ def test_a_stored_response_is_visible_only_to_its_key(two_keys):
     assert alice.responses.retrieve(created.id).id == created.id
     with pytest.raises(openai.AuthenticationError):
         openai.OpenAI(base_url=url + "/v1", api_key="orch_wrong", max_retries=0).responses.retrieve(created.id)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_reasoning_becomes_a_summary_and_goes_back_as_reasoning(client, streamed):
+    if streamed:
+        with client.responses.stream(model="fake/reasoner", input="hi", reasoning={"effort": "low"}) as stream:
+            events = list(stream)
+            response = stream.get_final_response()
+        types = [event.type for event in events]
+        summary = "".join(e.delta for e in events if e.type == "response.reasoning_summary_text.delta")
+        assert summary == "The user greets me."
+        assert types.index("response.reasoning_summary_part.added") < types.index("response.reasoning_summary_text.delta") \
+            < types.index("response.reasoning_summary_text.done") < types.index("response.output_text.delta")
+    else:
+        response = client.responses.create(model="fake/reasoner", input="hi", reasoning={"effort": "low"})
+    assert [item.type for item in response.output] == ["reasoning", "message"]
+    assert response.output[0].summary[0].text == "The user greets me."
+    assert response.output_text == "Hello!"
+    assert response.usage.output_tokens_details.reasoning_tokens == 4
+    assert response.usage.input_tokens_details.cached_tokens == 2
+    assert FakeOpenAI.seen[-1]["body"]["reasoning_effort"] == "low"
+    # Replayed as items, the reasoning travels with the assistant turn it preceded.
+    history = [{"role": "user", "content": "hi"}] + [item.model_dump(exclude_none=True) for item in response.output] + \
+        [{"role": "user", "content": "and?"}]
+    client.responses.create(model="fake/gpt-test", input=history)
+    assert FakeOpenAI.seen[-1]["body"]["messages"][1] == {
+        "role": "assistant", "content": "Hello!", "reasoning_content": "The user greets me."}
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_answer_cut_at_its_limit_is_incomplete(client, streamed):
+    if streamed:
+        events = list(client.responses.create(model="fake/cut-short", input="a story", max_output_tokens=3, stream=True))
+        assert events[-1].type == "response.incomplete"
+        response = events[-1].response
+    else:
+        response = client.responses.create(model="fake/cut-short", input="a story", max_output_tokens=3)
+    assert response.status == "incomplete"
+    assert response.incomplete_details.reason == "max_output_tokens"
+    assert response.output_text == "Once upon a"
+
+
+def test_a_stream_that_fails_midway_ends_with_response_failed(client):
+    events = list(client.responses.create(model="fake/drop-mid-stream", input="hi", stream=True))
+    assert events[0].type == "response.created"
+    assert events[-1].type == "response.failed"
+    assert events[-1].response.status == "failed" and events[-1].response.error.message
+    assert [event.sequence_number for event in events] == list(range(len(events)))
+
+
+def test_usage_is_recorded_as_responses(client, gateway):
+    import urllib.request
+    client.responses.create(model="fake/reasoner", input="count me")
+    with client.responses.stream(model="fake/reasoner", input="count me too") as stream:
+        stream.get_final_response()
+    deadline = __import__("time").time() + 5
+    while True:
+        with urllib.request.urlopen(gateway + "/api/usage?group_by=endpoint") as answer:
+            rows = {row["key"]: row for row in json.load(answer)["rows"]}
+        row = rows.get("responses")
+        if row and row["requests"] >= 2 or __import__("time").time() > deadline:
+            break
+        __import__("time").sleep(0.1)
+    assert row["requests"] >= 2 and row["completion_tokens"] >= 14 and row["reasoning_tokens"] >= 8

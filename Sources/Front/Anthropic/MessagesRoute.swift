@@ -17,7 +17,8 @@ struct MessagesRoute: Sendable {
             let anthropic = try await Self.decode(request, maxBodyBytes: maxBodyBytes)
             let chat = try AnthropicIngress.chatBody(anthropic)
             return try await path.answer(
-                model: anthropic.model, endpoint: .chatCompletions, stream: anthropic.stream ?? false, body: ByteBuffer(bytes: chat),
+                model: anthropic.model, endpoint: .chatCompletions, surface: "messages", stream: anthropic.stream ?? false,
+                body: ByteBuffer(bytes: chat),
                 maxTokens: anthropic.max_tokens, encoding: AnthropicClientEncoding(model: anthropic.model)
             )
         }

@@ -14,7 +14,10 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(help: "End, same forms (default: now).")
     var to: String?
 
-    @Option(name: .customLong("group-by"), help: "provider, model, key, team, day or instance (which instance served which provider).")
+    @Option(
+        name: .customLong("group-by"),
+        help: "provider, model, key, team, day, instance (which instance served which provider) or endpoint (chat, messages, responses, …)."
+    )
     var groupBy: String = "provider"
 
     func run() async throws {

@@ -31,11 +31,14 @@ struct AnswerPath: Sendable {
         return response
     }
 
+    /// `surface` names the endpoint in usage records when the client came in on another API than the
+    /// worker's (`messages`, `responses`).
     func answer(
-        model: String, endpoint: Endpoint, stream: Bool, body: ByteBuffer, maxTokens: Int?, encoding: some ClientEncoding
+        model: String, endpoint: Endpoint, surface: String? = nil, stream: Bool, body: ByteBuffer, maxTokens: Int?,
+        encoding: some ClientEncoding
     ) async throws -> (Response, streamed: Bool) {
         let caller = Caller.current
-        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, model: model, caller: caller)
+        var ledger = RequestLedger(recorder: recorder, endpoint: endpoint, surface: surface, model: model, caller: caller)
         let dispatched: RequestDispatcher.Dispatched
         do {
             ledger.admission = try await gate.admit(

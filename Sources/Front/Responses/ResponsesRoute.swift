@@ -39,7 +39,8 @@ struct ResponsesRoute: Sendable {
                 ? ResponseKeeper(archive: archive, id: settings.id, owner: owner, createdAt: now, conversation: translation.conversation)
                 : nil
             let (response, streamed) = try await path.answer(
-                model: model, endpoint: .chatCompletions, stream: responses.stream ?? false, body: ByteBuffer(bytes: translation.chatBody),
+                model: model, endpoint: .chatCompletions, surface: "responses", stream: responses.stream ?? false,
+                body: ByteBuffer(bytes: translation.chatBody),
                 maxTokens: responses.max_output_tokens, encoding: ResponsesClientEncoding(settings: settings, keeper: keeper))
             if !streamed { await keeper?.save() }
             return (response, streamed)

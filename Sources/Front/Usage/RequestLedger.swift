@@ -6,6 +6,8 @@ struct RequestLedger: Sendable {
     let recorder: UsageRecorder
     let requestID: String
     let endpoint: Endpoint
+    /// How the usage record names the endpoint: the client's surface (`messages`, `responses`) or the endpoint's own name.
+    let endpointName: String
     let started: Double
     var firstByte: Double?
     var route: String?
@@ -20,8 +22,9 @@ struct RequestLedger: Sendable {
     /// The serving attempt's place in the fleet's provider windows, freed when the request ends.
     var fleetSlot: ProviderFleetWindows.Slot?
 
-    init(recorder: UsageRecorder, endpoint: Endpoint, model: String, caller: Caller) {
+    init(recorder: UsageRecorder, endpoint: Endpoint, surface: String? = nil, model: String, caller: Caller) {
         client = caller.client
+        endpointName = surface ?? UsageRecorder.name(endpoint)
         team = caller.team?.id
         self.recorder = recorder
         self.endpoint = endpoint
@@ -44,7 +47,7 @@ struct RequestLedger: Sendable {
     func finish(status: Int, usage: UsageReport?) {
         let cost = recorder.record(
             requestID: requestID, client: client, team: team, route: route, provider: provider, model: model,
-            endpoint: endpoint, status: status, usage: usage, started: started, firstByte: firstByte, attempts: attempts
+            endpoint: endpointName, status: status, usage: usage, started: started, firstByte: firstByte, attempts: attempts
         )
         let tokens = usage.map { $0.promptTokens + $0.completionTokens }
         admission?.settle(costUSD: cost, tokens: tokens)

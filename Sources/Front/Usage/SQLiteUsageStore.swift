@@ -98,26 +98,31 @@ final class SQLiteUsageStore: UsageRecords {
         }
     }
 
+    /// Totals from the raw records (their retention; no reference cost), for groupings the rollups do not keep.
+    private func rawReport(key: String, from: Double, to: Double) throws -> [UsageRow] {
+        try pool.read { db in
+            try UsageRow.fetchAll(
+                db,
+                sql: """
+                    SELECT \(key) AS key, COUNT(*) AS requests, SUM(r.status >= 400) AS errors,
+                        SUM(r.prompt_tokens) AS prompt_tokens, SUM(r.completion_tokens) AS completion_tokens,
+                        SUM(r.reasoning_tokens) AS reasoning_tokens, SUM(r.cached_tokens) AS cached_tokens,
+                        SUM(r.flags & 1) AS estimated_requests, COALESCE(SUM(r.cost_nano_usd), 0) / 1e9 AS cost_usd,
+                        SUM(r.cost_nano_usd IS NULL AND r.status < 400) AS unpriced_requests, 0.0 AS reference_cost_usd,
+                        0.0 AS savings_usd, AVG(r.latency_us) / 1e6 AS average_latency_seconds
+                    FROM request_log r JOIN names p ON p.id = r.provider JOIN names e ON e.id = r.endpoint
+                    WHERE r.time_ms >= ? AND r.time_ms < ? GROUP BY key ORDER BY cost_usd DESC, requests DESC
+                    """, arguments: [Int64((from * 1000).rounded(.down)), Int64((to * 1000).rounded(.up))])
+        }
+    }
+
     /// Totals between `from` and `to` (Unix seconds) from the hourly rollups.
     func report(from: Double, to: Double, groupBy grouping: UsageGrouping) throws -> [UsageRow] {
         let key: String
         switch grouping {
-        case .instance:
-            // One file, one instance: its raw records by provider.
-            return try pool.read { db in
-                try UsageRow.fetchAll(
-                    db,
-                    sql: """
-                        SELECT 'local/' || p.name AS key, COUNT(*) AS requests, SUM(r.status >= 400) AS errors,
-                            SUM(r.prompt_tokens) AS prompt_tokens, SUM(r.completion_tokens) AS completion_tokens,
-                            SUM(r.reasoning_tokens) AS reasoning_tokens, SUM(r.cached_tokens) AS cached_tokens,
-                            SUM(r.flags & 1) AS estimated_requests, COALESCE(SUM(r.cost_nano_usd), 0) / 1e9 AS cost_usd,
-                            SUM(r.cost_nano_usd IS NULL AND r.status < 400) AS unpriced_requests, 0.0 AS reference_cost_usd,
-                            0.0 AS savings_usd, AVG(r.latency_us) / 1e6 AS average_latency_seconds
-                        FROM request_log r JOIN names p ON p.id = r.provider
-                        WHERE r.time_ms >= ? AND r.time_ms < ? GROUP BY key ORDER BY cost_usd DESC, requests DESC
-                        """, arguments: [Int64((from * 1000).rounded(.down)), Int64((to * 1000).rounded(.up))])
-            }
+        // One file, one instance: its raw records by provider.
+        case .instance: return try rawReport(key: "'local/' || p.name", from: from, to: to)
+        case .endpoint: return try rawReport(key: "e.name", from: from, to: to)
         case .provider: key = "provider"
         case .model: key = "provider || '/' || model"
         case .key: key = "client"

@@ -46,7 +46,7 @@ final class UsageRecorder: Service, Sendable {
     /// Accounts one request (any task; returns at once) and returns its cost (`nil`: no price).
     @discardableResult
     func record(
-        requestID: String, client: String, team: String?, route: String?, provider: String, model: String, endpoint: Endpoint, status: Int,
+        requestID: String, client: String, team: String?, route: String?, provider: String, model: String, endpoint: String, status: Int,
         usage: UsageReport?, started: Double, firstByte: Double?, attempts: Int
     ) -> Double? {
         let now = MonotonicClock.seconds()
@@ -55,7 +55,7 @@ final class UsageRecorder: Service, Sendable {
         let record = UsageRecord(
             time: Date().timeIntervalSince1970, requestID: requestID, client: client, team: team, route: route, provider: provider,
             model: model,
-            endpoint: Self.name(endpoint), status: status, usage: usage, cost: cost,
+            endpoint: endpoint, status: status, usage: usage, cost: cost,
             // Savings are only claimed where the real cost is known.
             referenceCost: status < 400 && cost != nil ? pricing.referenceCost(usage: usage) : nil,
             latency: now - started, timeToFirstByte: firstByte.map { $0 - started }, attempts: attempts,
@@ -164,6 +164,7 @@ final class UsageRecorder: Service, Sendable {
         _ = try? await store.deleteRaw(olderThan: Date().timeIntervalSince1970 - retention, keep: maxRawRecords, limit: 2000)
     }
 
+    /// How usage records name an endpoint (the client's surface may name it instead: `messages`, `responses`).
     static func name(_ endpoint: Endpoint) -> String {
         switch endpoint {
         case .chatCompletions: return "chat"

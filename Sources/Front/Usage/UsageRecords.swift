@@ -16,7 +16,7 @@ protocol UsageRecords: Sendable {
 /// What a usage report's rows are per. `instance` (which instance served which provider) is read from
 /// the raw records, so it covers their retention and carries no reference cost.
 enum UsageGrouping: String, CaseIterable, Sendable {
-    case provider, model, key, team, day, instance
+    case provider, model, key, team, day, instance, endpoint
 }
 
 /// One row of a usage report, as `/api/usage` and `orchestra usage` show it.

@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import Shared
 
-/// `GET /api/usage?from=&to=&group_by=provider|model|key|team|day|instance` (JSON, the whole fleet's) and
+/// `GET /api/usage?from=&to=&group_by=provider|model|key|team|day|instance|endpoint` (JSON, the whole fleet's) and
 /// `GET /metrics` (Prometheus text format).
 struct UsageRoutes: Sendable {
     let recorder: UsageRecorder
@@ -62,7 +62,8 @@ enum UsageQuery {
     static func grouping(_ text: String?) throws(GatewayError) -> UsageGrouping {
         guard let text else { return .provider }
         guard let grouping = UsageGrouping(rawValue: text) else {
-            throw .invalidRequest("group_by must be provider, model, key, team, day or instance.", code: .invalidValue, param: "group_by")
+            throw .invalidRequest(
+                "group_by must be provider, model, key, team, day, instance or endpoint.", code: .invalidValue, param: "group_by")
         }
         return grouping
     }

@@ -154,7 +154,8 @@ final class PostgresUsageStore: UsageRecords {
     func report(from: Double, to: Double, groupBy grouping: UsageGrouping) async throws -> [UsageRow] {
         let key: String
         switch grouping {
-        case .instance: return try await reportByInstance(from: from, to: to)
+        case .instance: return try await rawReport(key: "coalesce(i.name, '?') || '/' || p.name", from: from, to: to)
+        case .endpoint: return try await rawReport(key: "e.name", from: from, to: to)
         case .provider: key = "provider"
         case .model: key = "provider || '/' || model"
         case .key: key = "client"
@@ -187,15 +188,17 @@ final class PostgresUsageStore: UsageRecords {
         }
     }
 
-    /// Which instance served which provider, from the raw records (their retention; no reference cost).
-    private func reportByInstance(from: Double, to: Double) async throws -> [UsageRow] {
+    /// Totals from the raw records (their retention; no reference cost), for groupings the rollups do not
+    /// keep: which instance served which provider, or which endpoint.
+    private func rawReport(key: String, from: Double, to: Double) async throws -> [UsageRow] {
         let sql = """
-            SELECT coalesce(i.name, '?') || '/' || p.name, count(*)::int8, (count(*) FILTER (WHERE r.status >= 400))::int8,
+            SELECT \(key), count(*)::int8, (count(*) FILTER (WHERE r.status >= 400))::int8,
                 sum(r.prompt_tokens)::int8, sum(r.completion_tokens)::int8, sum(r.reasoning_tokens)::int8, sum(r.cached_tokens)::int8,
                 (count(*) FILTER (WHERE r.flags & 1 = 1))::int8, (coalesce(sum(r.cost_nano_usd), 0) / 1e9)::float8 AS cost_usd,
                 (count(*) FILTER (WHERE r.cost_nano_usd IS NULL AND r.status < 400))::int8, 0::float8, 0::float8,
                 (avg(r.latency_us) / 1e6)::float8
-            FROM request_log r JOIN names p ON p.id = r.provider LEFT JOIN names i ON i.id = r.instance
+            FROM request_log r JOIN names p ON p.id = r.provider JOIN names e ON e.id = r.endpoint
+                LEFT JOIN names i ON i.id = r.instance
             WHERE r.time_ms >= $1 AND r.time_ms < $2 GROUP BY 1 ORDER BY cost_usd DESC, 2 DESC
             """
         var bindings = PostgresBindings(capacity: 2)
