@@ -14,10 +14,10 @@ swift build --build-tests
 swift test --skip-build --no-parallel
 
 venv=.build/venv
-if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/schemathesis" ]; then
+if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/python" -c "import agents" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check openai anthropic pyyaml prometheus-client websocket-client pytest \
-        schemathesis
+    "$venv/bin/pip" install -q --disable-pip-version-check openai openai-agents anthropic pyyaml prometheus-client \
+        websocket-client pytest schemathesis
 fi
 # A throw-away PostgreSQL cluster (a temp directory, an unprivileged owner, a free port on 127.0.0.1)
 # for the storage tests, stopped however the run ends.

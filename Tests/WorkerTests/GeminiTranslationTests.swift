@@ -70,6 +70,44 @@ struct GeminiTranslationTests {
         #expect(answer["usage"]?["prompt_tokens"]?.intValue == 7)
     }
 
+    @Test(
+        "a signature goes out in extra_content too (whole and streamed), and comes back from the id, extra_content, litellm's field or memory"
+    )
+    func signaturesTheWaySDKsCarryThem() throws {
+        let probe = DialectProbe(.gemini)
+        let call = #"{"functionCall":{"id":"c1","name":"f","args":{}},"thoughtSignature":"SIG"}"#
+        let whole = try probe.answer(
+            to: #"{"messages":[{"role":"user","content":"x"}]}"#,
+            body: #"{"candidates":[{"content":{"role":"model","parts":[\#(call)]},"finishReason":"STOP"}]}"#)
+        let issued = whole["choices"]?[0]?["message"]?["tool_calls"]?[0]
+        #expect(issued?["id"] == "c1__thought__SIG")
+        #expect(issued?["extra_content"]?["google"]?["thought_signature"] == "SIG")
+        let streamed = try probe.chunks(
+            to: #"{"messages":[{"role":"user","content":"x"}]}"#,
+            events:
+                "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[\(call.replacingOccurrences(of: "c1", with: "c2"))]},\"finishReason\":\"STOP\"}]}\n\n"
+        )
+        let fragment = streamed.compactMap { $0["choices"]?[0]?["delta"]?["tool_calls"]?[0] }.first
+        #expect(fragment?["extra_content"]?["google"]?["thought_signature"] == "SIG")
+
+        func replayed(_ toolCall: String, resultID: String = "c1") throws -> JSONValue? {
+            let json =
+                #"{"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[\#(toolCall)]},{"role":"tool","tool_call_id":"\#(resultID)","content":"r"}]}"#
+            return try probe.upstreamBody(json, model: "gemini-3-pro")["contents"]?[1]?["parts"]?[0]
+        }
+        let function = #""type":"function","function":{"name":"f","arguments":"{}"}"#
+        // The id as issued; the id stripped with the signature in extra_content (the Agents SDK); in
+        // litellm's provider_specific_fields; and with neither, from what the worker remembers.
+        for toolCall in [
+            #"{"id":"c1__thought__SIG",\#(function)}"#, #"{"id":"c1",\#(function),"extra_content":{"google":{"thought_signature":"SIG"}}}"#,
+            #"{"id":"c1",\#(function),"provider_specific_fields":{"thought_signature":"SIG"}}"#, #"{"id":"c1",\#(function)}"#,
+        ] {
+            #expect(try replayed(toolCall)?["thoughtSignature"] == "SIG", "\(toolCall)")
+        }
+        // A call no one signed gets Google's escape hatch on Gemini 3.
+        #expect(try replayed(#"{"id":"c7",\#(function)}"#, resultID: "c7")?["thoughtSignature"] == .string(ThoughtSignatures.skipValidator))
+    }
+
     @Test("a stream: role first, text deltas, finish, then usage when asked")
     func stream() throws {
         let events = """

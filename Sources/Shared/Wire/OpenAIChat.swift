@@ -94,17 +94,20 @@ public struct ChatCompletionChunk: Codable, Sendable, Equatable {
         public var id: String?
         public var type: String?
         public var function: Function
+        /// Gemini's thought signature, on the call's first fragment.
+        public var extra_content: ToolCallExtraContent?
 
         public struct Function: Codable, Sendable, Equatable {
             public var name: String?
             public var arguments: String?
         }
 
-        public init(index: Int, id: String? = nil, name: String? = nil, arguments: String?) {
+        public init(index: Int, id: String? = nil, name: String? = nil, arguments: String?, thoughtSignature: String? = nil) {
             self.index = index
             self.id = id
             self.type = id == nil ? nil : "function"
             self.function = Function(name: name, arguments: arguments)
+            self.extra_content = thoughtSignature.map(ToolCallExtraContent.init(thoughtSignature:))
         }
     }
 

@@ -9,20 +9,35 @@ public struct ToolCall: Codable, Sendable, Equatable {
     public var id: String
     public var type: String
     public var function: FunctionCall
+    /// Gemini's thought signature for this call, sent in Google's `extra_content` (read back from there
+    /// or from litellm's `provider_specific_fields`), for clients that rewrite ids.
+    public var thoughtSignature: String?
 
-    public init(id: String, name: String, arguments: String) {
+    public init(id: String, name: String, arguments: String, thoughtSignature: String? = nil) {
         self.id = id
         self.type = "function"
         self.function = FunctionCall(name: name, arguments: arguments)
+        self.thoughtSignature = thoughtSignature
     }
 
-    private enum CodingKeys: String, CodingKey { case id, type, function }
+    private enum CodingKeys: String, CodingKey { case id, type, function, extra_content, provider_specific_fields }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decodeIfPresent(String.self, forKey: .id) ?? ""
         type = try container.decodeIfPresent(String.self, forKey: .type) ?? "function"
         function = try container.decode(FunctionCall.self, forKey: .function)
+        thoughtSignature =
+            (try? container.decodeIfPresent(ToolCallExtraContent.self, forKey: .extra_content))??.google?.thought_signature
+            ?? (try? container.decodeIfPresent(ToolCallExtraContent.Google.self, forKey: .provider_specific_fields))??.thought_signature
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(type, forKey: .type)
+        try container.encode(function, forKey: .function)
+        try container.encodeIfPresent(thoughtSignature.map(ToolCallExtraContent.init(thoughtSignature:)), forKey: .extra_content)
     }
 
     public struct FunctionCall: Codable, Sendable, Equatable {
@@ -42,6 +57,20 @@ public struct ToolCall: Codable, Sendable, Equatable {
             name = try container.decode(String.self, forKey: .name)
             arguments = try container.decodeIfPresent(String.self, forKey: .arguments) ?? "{}"
         }
+    }
+}
+
+/// Google's OpenAI-compatible place for a Gemini thought signature on a tool call,
+/// `extra_content.google.thought_signature`: the OpenAI Agents SDK reads it and sends it back.
+public struct ToolCallExtraContent: Codable, Sendable, Equatable {
+    public struct Google: Codable, Sendable, Equatable {
+        public var thought_signature: String?
+    }
+
+    public var google: Google?
+
+    public init(thoughtSignature: String) {
+        google = Google(thought_signature: thoughtSignature)
     }
 }
 

@@ -7,6 +7,9 @@ struct GeminiDialect: Dialect {
     let provider: String
     let baseURL: String
     let staticHeaders: [String]
+    /// Thought signatures this worker issued, by tool-call id: for clients that drop both the id's
+    /// suffix and `extra_content` when they replay a call.
+    private let signatures = ToolCallMemory<String>()
 
     init(config: ProviderConfig) {
         provider = config.name
@@ -22,7 +25,7 @@ struct GeminiDialect: Dialect {
         let request = try ChatRequest.decode(Array(call.body.readableBytesView))
         var model = call.model
         if model.hasPrefix("models/") { model.removeFirst(7) }
-        let translated = try GeminiRequestTranslator(provider: provider, model: model).translate(request)
+        let translated = try GeminiRequestTranslator(provider: provider, model: model, signatures: signatures).translate(request)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let body = try? encoder.encode(translated) else {
@@ -31,7 +34,8 @@ struct GeminiDialect: Dialect {
         let url = baseURL + "/models/" + Self.pathSegment(model) + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
         return PreparedRequest(
             url: url, headers: staticHeaders, body: Array(body),
-            translator: GeminiResponseTranslator(provider: provider, model: model, includeUsage: request.wantsStreamUsage)
+            translator: GeminiResponseTranslator(
+                provider: provider, model: model, includeUsage: request.wantsStreamUsage, signatures: signatures)
         )
     }
 

@@ -5,6 +5,8 @@ import Shared
 struct GeminiRequestTranslator {
     let provider: String
     let model: String
+    /// Signatures issued earlier, by tool-call id.
+    var signatures = ToolCallMemory<String>()
 
     func translate(_ request: ChatRequest) throws(GatewayError) -> GeminiRequest {
         var system: [GeminiPart] = []
@@ -23,7 +25,10 @@ struct GeminiRequestTranslator {
                 if let text = message.content?.text, !text.isEmpty { parts.append(GeminiPart(text: text)) }
                 var signed = false
                 for (callIndex, call) in (message.tool_calls ?? []).enumerated() {
-                    let (id, signature) = ThoughtSignatures.split(call.id)
+                    let (id, carried) = ThoughtSignatures.split(call.id)
+                    // In the id, in `extra_content`, or remembered from the answer: clients keep one of them.
+                    let signature =
+                        carried ?? call.thoughtSignature ?? signatures.value(forToolCall: call.id) ?? signatures.value(forToolCall: id)
                     callNames[call.id] = call.function.name
                     callNames[id] = call.function.name
                     let args = try FunctionTools.arguments(

@@ -12,11 +12,22 @@ struct GeminiResponseTranslator: ResponseTranslator {
     private var toolCounts: [Int: Int] = [:]
     private var usage: Usage?
     var reportedUsage: Usage? { usage }
+    /// Where issued signatures are remembered, by tool-call id (with and without the id's suffix).
+    private let signatures: ToolCallMemory<String>
 
-    init(provider: String, model: String, includeUsage: Bool) {
+    init(provider: String, model: String, includeUsage: Bool, signatures: ToolCallMemory<String> = ToolCallMemory<String>()) {
         self.provider = provider
         self.includeUsage = includeUsage
         self.writer = AnswerWriter(model: model)
+        self.signatures = signatures
+    }
+
+    /// The OpenAI id of a Gemini call: its signature rides in the id (and in `extra_content`), and is remembered.
+    private func callID(_ call: GeminiFunctionCall, signature: String?) -> String {
+        let bare = call.id ?? OpenAIIdentifiers.toolCall()
+        let id = ThoughtSignatures.attach(signature, to: bare)
+        if let signature, !signature.isEmpty { signatures.remember(signature, forToolCalls: [bare, id]) }
+        return id
     }
 
     mutating func translate(event: SSEParser.Event) throws(GatewayError) -> [[UInt8]] {
@@ -40,9 +51,9 @@ struct GeminiResponseTranslator: ResponseTranslator {
                 if let call = part.functionCall {
                     let position = toolCounts[index, default: 0]
                     toolCounts[index] = position + 1
-                    let id = ThoughtSignatures.attach(part.thoughtSignature, to: call.id ?? OpenAIIdentifiers.toolCall())
                     let delta = ChatCompletionChunk.ToolCallDelta(
-                        index: position, id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args))
+                        index: position, id: callID(call, signature: part.thoughtSignature), name: call.name,
+                        arguments: FunctionTools.argumentsText(call.args), thoughtSignature: part.thoughtSignature)
                     out.append(writer.chunk(.init(tool_calls: [delta]), index: index))
                 } else if let text = part.text, !text.isEmpty {
                     let delta: ChatCompletionChunk.Delta = part.thought == true ? .init(reasoning_content: text) : .init(content: text)
@@ -84,8 +95,10 @@ struct GeminiResponseTranslator: ResponseTranslator {
             var calls: [ToolCall] = []
             for part in candidate.content?.parts ?? [] {
                 if let call = part.functionCall {
-                    let id = ThoughtSignatures.attach(part.thoughtSignature, to: call.id ?? OpenAIIdentifiers.toolCall())
-                    calls.append(ToolCall(id: id, name: call.name, arguments: FunctionTools.argumentsText(call.args)))
+                    calls.append(
+                        ToolCall(
+                            id: callID(call, signature: part.thoughtSignature), name: call.name,
+                            arguments: FunctionTools.argumentsText(call.args), thoughtSignature: part.thoughtSignature))
                 } else if let value = part.text {
                     if part.thought == true { reasoning += value } else { text += value }
                 }

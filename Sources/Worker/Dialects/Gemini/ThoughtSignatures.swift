@@ -1,9 +1,11 @@
 /// Carries Gemini's thought signatures inside OpenAI tool-call ids.
 ///
 /// Gemini 3 rejects a replayed function call whose `thoughtSignature` is missing, and OpenAI clients
-/// drop fields they do not know, so the signature rides in the one field every client sends back
-/// unchanged: the call's id (`<id>__thought__<signature>`, the form LiteLLM uses too). Nothing is kept
-/// in the worker, so a restart or another worker loses nothing.
+/// drop fields they do not know, so the signature rides in the field most clients send back
+/// unchanged: the call's id (`<id>__thought__<signature>`, the form LiteLLM uses too), which survives a
+/// restart or another worker. It is also sent in Google's `extra_content.google.thought_signature`
+/// (clients such as the OpenAI Agents SDK strip the id's suffix and replay that instead), and the
+/// worker remembers it by call id for clients that keep neither.
 enum ThoughtSignatures {
     static let separator = "__thought__"
     /// Google's documented value for history whose signatures were lost (e.g. it came from another model).
