@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with libFuzzer (Swift's -sanitize=fuzzer) for a bounded time:
 # the frame codec, the SSE parser, the JSON field rewriter and usage reader, request preparation and
-# answer translation for every dialect, and the front's Anthropic Messages decoding and encoding. Seeds: Tests/Fuzz/<target>/. A crash leaves its input in
+# answer translation for every dialect, and the front's Anthropic Messages and Responses decoding and encoding. Seeds: Tests/Fuzz/<target>/. A crash leaves its input in
 # .build/fuzz-crashes/<target>/ and fails the run: copy it into Tests/Fuzz/<target>/ with the fix, and the
 # plain build of orchestra-fuzz (run by scripts/test.sh) replays it forever after.
 # Usage: scripts/fuzz.sh [seconds per target, default 25] (each target also stops after 300,000 inputs)
@@ -13,7 +13,7 @@ seconds="${1:-25}"
 ORCHESTRA_FUZZ=1 swift build --product orchestra-fuzz
 binary=.build/debug/orchestra-fuzz
 status=0
-for target in frames sse scan requests answers messages message-answers; do
+for target in frames sse scan requests answers messages message-answers responses response-answers; do
     work=$(mktemp -d)
     mkdir -p ".build/fuzz-crashes/$target"
     if SWIFT_BACKTRACE=enable=no ORCHESTRA_FUZZ_TARGET=$target "$binary" "$work" "Tests/Fuzz/$target" -max_total_time="$seconds" -runs=300000 -max_len=16384 \

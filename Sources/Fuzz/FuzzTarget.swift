@@ -19,6 +19,10 @@ enum FuzzTarget: String, CaseIterable {
     case messages
     /// A chat answer, whole and streamed, encoded for an Anthropic client.
     case messageAnswers = "message-answers"
+    /// A client's `/v1/responses` body decoded and translated to chat (the front's Responses ingress).
+    case responses
+    /// A chat answer, whole and streamed, encoded for a Responses client.
+    case responseAnswers = "response-answers"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -43,6 +47,10 @@ enum FuzzTarget: String, CaseIterable {
             FrontFuzzEntryPoints.anthropicRequest(bytes)
         case .messageAnswers:
             FrontFuzzEntryPoints.anthropicAnswer(bytes)
+        case .responses:
+            FrontFuzzEntryPoints.responsesRequest(bytes)
+        case .responseAnswers:
+            FrontFuzzEntryPoints.responsesAnswer(bytes)
         }
     }
 }

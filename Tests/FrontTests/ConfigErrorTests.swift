@@ -59,6 +59,8 @@ struct ConfigErrorTests {
         ("[usage]\nflush_interval = 0", "usage.flush_interval"),
         ("[usage]\nretention_days = 0", "usage.retention_days"),
         ("[usage]\nreference_model = \"gpt\"", "usage.reference_model"),
+        ("[responses]\nretention_days = 0", "responses.retention_days"),
+        ("[responses]\nkeep = true", "responses.keep"),
         ("[telemetry]\notlp_endpoint = \"udp://x\"", "telemetry.otlp_endpoint"),
         ("[telemetry]\nencoding = \"xml\"", "telemetry.encoding"),
     ]

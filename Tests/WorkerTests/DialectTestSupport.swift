@@ -49,15 +49,3 @@ struct DialectProbe {
         return try out.map { try JSONValue.decode($0) }
     }
 }
-
-extension JSONValue {
-    subscript(index: Int) -> JSONValue? {
-        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
-        return items[index]
-    }
-
-    var intValue: Int64? {
-        if case .int(let value) = self { return value }
-        return nil
-    }
-}
