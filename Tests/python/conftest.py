@@ -111,12 +111,16 @@ class FakeOpenAI(BaseHTTPRequestHandler):
                 message["reasoning_content"] = reasoning
             return self._json(200, {**base, "object": "chat.completion", "usage": usage,
                                     "choices": [{"index": 0, "message": message, "finish_reason": finish}]})
+        deltas = ([{"reasoning_content": piece} for piece in ["The user ", "greets me."]] if reasoning else []) + \
+            [{"content": piece} for piece in [text[:4], text[4:]]]
+        self._stream(request, base, usage, deltas, finish)
+
+    def _stream(self, request, base, usage, deltas, finish):
+        """An SSE answer: one chunk per delta (the last with `finish`), the usage chunk when asked, [DONE]."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Connection", "close")
         self.end_headers()
-        deltas = ([{"reasoning_content": piece} for piece in ["The user ", "greets me."]] if reasoning else []) + \
-            [{"content": piece} for piece in [text[:4], text[4:]]]
         for index, delta in enumerate(deltas):
             self.wfile.write(b"data: " + json.dumps({**base, "object": "chat.completion.chunk", "choices": [
                 {"index": 0, "delta": delta, "finish_reason": finish if index == len(deltas) - 1 else None}]}).encode() + b"\n\n")
@@ -142,29 +146,15 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         if not request.get("stream"):
             return self._json(200, {**base, "object": "chat.completion", "usage": usage,
                                     "choices": [{"index": 0, "message": message, "finish_reason": finish}]})
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        def send(delta, finish=None):
-            chunk = {**base, "object": "chat.completion.chunk",
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-            self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
-        send({"role": "assistant", "content": ""})
+        deltas = [{"role": "assistant", "content": ""}]
         if answered:
-            send({"content": TOOL_ANSWER})
+            deltas.append({"content": TOOL_ANSWER})
         else:
             call = message["tool_calls"][0]
-            send({"tool_calls": [{"index": 0, "id": call["id"], "type": "function",
-                                  "function": {"name": "get_weather", "arguments": ""}}]})
-            for piece in ['{"city": ', '"Paris"}']:
-                send({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
-        send({}, finish)
-        if (request.get("stream_options") or {}).get("include_usage"):
-            self.wfile.write(b"data: " + json.dumps({**base, "object": "chat.completion.chunk", "choices": [],
-                                                      "usage": usage}).encode() + b"\n\n")
-        self.wfile.write(b"data: [DONE]\n\n")
-        self.wfile.flush()
+            deltas.append({"tool_calls": [{"index": 0, "id": call["id"], "type": "function",
+                                           "function": {"name": "get_weather", "arguments": ""}}]})
+            deltas += [{"tool_calls": [{"index": 0, "function": {"arguments": piece}}]} for piece in ['{"city": ', '"Paris"}']]
+        self._stream(request, base, usage, deltas + [{}], finish)
 
 
 def serve(handler):

@@ -15,7 +15,7 @@ struct AnthropicClientEncoding: ClientEncoding {
 
 /// Anthropic clients (`/v1/messages`): chunks become Anthropic's named events.
 struct AnthropicStreamEncoding: StreamEncoding {
-    private var parser = SSEParser()
+    private var reader = ChatChunkReader()
     private var writer: AnthropicStreamWriter
 
     init(model: String) {
@@ -23,17 +23,11 @@ struct AnthropicStreamEncoding: StreamEncoding {
     }
 
     mutating func chunk(_ bytes: ByteBuffer) -> (ByteBuffer, failure: GatewayError?) {
+        let (chunks, failure) = reader.read(bytes)
         var out: [UInt8] = []
-        for event in parser.feed(bytes.readableBytesView) {
-            guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(event.data)) else { continue }
-            if let body = chunk.error {
-                let error = GatewayError(
-                    .upstream(status: 502, type: body.type ?? "api_error", code: nil), message: body.message ?? "upstream error")
-                return (ByteBuffer(bytes: out + AnthropicStreamWriter.error(error)), error)
-            }
-            out += writer.events(for: chunk)
-        }
-        return (ByteBuffer(bytes: out), nil)
+        for chunk in chunks { out += writer.events(for: chunk) }
+        if let failure { out += AnthropicStreamWriter.error(failure) }
+        return (ByteBuffer(bytes: out), failure)
     }
 
     mutating func end() -> ByteBuffer { ByteBuffer(bytes: writer.finish()) }

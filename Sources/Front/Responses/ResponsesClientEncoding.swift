@@ -24,7 +24,7 @@ struct ResponsesClientEncoding: ClientEncoding {
 
 /// Responses clients: chat chunks become the Responses events.
 struct ResponsesStreamEncoding: StreamEncoding {
-    private var parser = SSEParser()
+    private var reader = ChatChunkReader()
     private var writer: ResponsesStreamWriter
     private let keeper: ResponseKeeper?
 
@@ -34,22 +34,16 @@ struct ResponsesStreamEncoding: StreamEncoding {
     }
 
     mutating func chunk(_ bytes: ByteBuffer) -> (ByteBuffer, failure: GatewayError?) {
+        let (chunks, failure) = reader.read(bytes)
         var out: [UInt8] = []
-        for event in parser.feed(bytes.readableBytesView) {
-            guard let chunk = try? JSONDecoder().decode(OpenAIAnswerProbe.self, from: Data(event.data)) else { continue }
-            if let body = chunk.error {
-                let error = GatewayError(
-                    .upstream(status: 502, type: body.type ?? "api_error", code: nil), message: body.message ?? "upstream error")
-                return (ByteBuffer(bytes: out + writer.failed(error)), error)
-            }
-            out += writer.events(for: chunk)
-        }
-        return (ByteBuffer(bytes: out), nil)
+        for chunk in chunks { out += writer.events(for: chunk) }
+        if let failure { out += writer.failed(failure) }
+        return (ByteBuffer(bytes: out), failure)
     }
 
     mutating func end() -> ByteBuffer {
         let out = writer.finish()
-        keeper?.hold(response: writer.settings.object(status: writer.output.status, output: writer.output).encoded(), output: writer.output)
+        if let keeper, let response = writer.completed { keeper.hold(response: response.encoded(), output: writer.output) }
         return ByteBuffer(bytes: out)
     }
 

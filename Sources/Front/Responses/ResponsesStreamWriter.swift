@@ -13,6 +13,8 @@ struct ResponsesStreamWriter: Sendable {
 
     let settings: ResponseSettings
     private(set) var output = ResponseOutput()
+    /// The finished response, once the stream ended cleanly.
+    private(set) var completed: JSONValue?
     private var sequence = 0
     private var started = false
     private var open: Open?
@@ -72,7 +74,9 @@ struct ResponsesStreamWriter: Sendable {
         var out = start()
         out += close()
         let status = output.status
-        out += event("response." + status, ["response": settings.object(status: status, output: output)])
+        let response = settings.object(status: status, output: output)
+        completed = response
+        out += event("response." + status, ["response": response])
         return out
     }
 
