@@ -200,6 +200,25 @@ flush_interval = 0.1
     process.wait(timeout=15)
 
 
+def gateway_with_keys(prefix, names):
+    """Starts a gateway with client keys on (no admin key) and one key per name made with
+    `orchestra keys create` before it starts; yields (url, [key, …]) and stops it after."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    config = workdir / "config.toml"
+    config.write_text(f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{workdir}"\n[auth]\nenabled = true\n'
+                      f'[usage]\ndatabase = "{workdir}/gateway.sqlite"\n')
+    keys = []
+    for name in names:
+        created = subprocess.run([str(BIN_DIR / "orchestra"), "keys", "create", "--name", name, "--config", str(config)],
+                                 check=True, capture_output=True, text=True).stdout
+        keys.append(re.search(r"^key:\s+(orch_\w+)$", created, re.M).group(1))
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    process, url = start_gateway(config, env)
+    yield url, keys
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=15)
+
+
 def fake_provider_gateway(prefix, upstream, server_extra=""):
     """Starts a gateway whose only provider is `fake` at `upstream` (every built-in off, keys off), with
     `server_extra` more `[server]` TOML; yields its URL and stops it after."""

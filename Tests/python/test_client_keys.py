@@ -1,40 +1,17 @@
 """Client keys with the official SDKs: a key created with `orchestra keys create` works the way each
 SDK sends it (openai: Authorization bearer, anthropic: x-api-key); a missing or wrong key is the SDK's
 own authentication error."""
-import os
-import pathlib
-import re
-import signal
-import subprocess
-import tempfile
-
 import anthropic
 import openai
 import pytest
 
-from conftest import BIN_DIR, start_gateway
+from conftest import gateway_with_keys
 
 
 @pytest.fixture(scope="module")
 def keyed_gateway():
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-keys-"))
-    config = workdir / "config.toml"
-    config.write_text(f"""[server]
-listen = "127.0.0.1:0"
-runtime_dir = "{workdir}"
-[auth]
-enabled = true
-[usage]
-database = "{workdir}/gateway.sqlite"
-""")
-    created = subprocess.run([str(BIN_DIR / "orchestra"), "keys", "create", "--name", "sdk", "--config", str(config)],
-                             check=True, capture_output=True, text=True).stdout
-    key = re.search(r"^key:\s+(orch_\w+)$", created, re.M).group(1)
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process, url = start_gateway(config, env)
-    yield url, key
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    for url, (key,) in gateway_with_keys("orchestra-keys-", ["sdk"]):
+        yield url, key
 
 
 def test_openai_sdk_with_a_key(keyed_gateway):

@@ -4,18 +4,12 @@ events in order, numbered), a function tool round trip whole and streamed, `text
 a `previous_response_id` chain, a stored response read back and deleted, `store: false`, another key
 refused, and every refusal of what the gateway cannot honour."""
 import json
-import os
-import pathlib
-import re
-import signal
-import subprocess
-import tempfile
 
 import openai
 import pydantic
 import pytest
 
-from conftest import BIN_DIR, TOOL_ANSWER, FakeOpenAI, start_gateway
+from conftest import TOOL_ANSWER, FakeOpenAI, gateway_with_keys
 from fake_dialects import FakeDialects
 
 WEATHER = {"type": "function", "name": "get_weather", "description": "Current weather",
@@ -222,20 +216,7 @@ def test_bad_requests_in_openai_shape(client):
 
 @pytest.fixture(scope="module")
 def two_keys():
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="orchestra-responses-keys-"))
-    config = workdir / "config.toml"
-    config.write_text(f'[server]\nlisten = "127.0.0.1:0"\nruntime_dir = "{workdir}"\n[auth]\nenabled = true\n'
-                      f'[usage]\ndatabase = "{workdir}/gateway.sqlite"\n')
-    keys = []
-    for name in ["alice", "bob"]:
-        created = subprocess.run([str(BIN_DIR / "orchestra"), "keys", "create", "--name", name, "--config", str(config)],
-                                 check=True, capture_output=True, text=True).stdout
-        keys.append(re.search(r"^key:\s+(orch_\w+)$", created, re.M).group(1))
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    process, url = start_gateway(config, env)
-    yield url, keys
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    yield from gateway_with_keys("orchestra-responses-keys-", ["alice", "bob"])
 
 
 def test_a_stored_response_is_visible_only_to_its_key(two_keys):
