@@ -45,7 +45,8 @@ struct TelemetryTests {
         var exported = ""
         while Date() < deadline {
             exported = collector.bodies.withLock { $0.joined(separator: "\n") }
-            if exported.contains("upstream demo") { break }
+            // The two spans end apart and may leave in different batches: wait for both.
+            if exported.contains("upstream demo") && exported.contains("/v1/chat/completions") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(exported.contains("upstream demo"), "the upstream attempt's span")
