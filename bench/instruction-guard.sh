@@ -4,8 +4,9 @@
 # streamed), against the numbers committed in bench/instruction-baseline.txt. Fails when one grows more
 # than 15 %; says so when one shrinks as much (then commit the new numbers). Runs the debug build that
 # the tests already built (a release build from scratch would double CI's time); its front is relinked
-# with the Swift runtime linked in, since valgrind crashes on the dynamically linked debug front (the
-# plain build cannot reuse what that relink leaves: run this last).
+# with the Swift runtime linked in, since valgrind crashes on the dynamically linked debug front. Careful:
+# after that static build, plain builds in the same build directory fail to link (they reuse objects
+# compiled for the static runtime): not in CI until the static front builds elsewhere.
 # Usage: bench/instruction-guard.sh [--update]   (--update writes the measured numbers as the baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
