@@ -4,6 +4,8 @@ events in order, numbered), a function tool round trip whole and streamed, `text
 a `previous_response_id` chain, a stored response read back and deleted, `store: false`, another key
 refused, and every refusal of what the gateway cannot honour."""
 import json
+import time
+import urllib.request
 
 import openai
 import pydantic
@@ -285,16 +287,15 @@ def test_a_stream_that_fails_midway_ends_with_response_failed(client):
 
 
 def test_usage_is_recorded_as_responses(client, gateway):
-    import urllib.request
     client.responses.create(model="fake/reasoner", input="count me")
     with client.responses.stream(model="fake/reasoner", input="count me too") as stream:
         stream.get_final_response()
-    deadline = __import__("time").time() + 5
+    deadline = time.time() + 5
     while True:
         with urllib.request.urlopen(gateway + "/api/usage?group_by=endpoint") as answer:
             rows = {row["key"]: row for row in json.load(answer)["rows"]}
         row = rows.get("responses")
-        if row and row["requests"] >= 2 or __import__("time").time() > deadline:
+        if row and row["requests"] >= 2 or time.time() > deadline:
             break
-        __import__("time").sleep(0.1)
+        time.sleep(0.1)
     assert row["requests"] >= 2 and row["completion_tokens"] >= 14 and row["reasoning_tokens"] >= 8

@@ -44,7 +44,7 @@ struct ResponseSettings: Sendable {
             "store": .bool(request.stores),
             "temperature": request.temperature.map(JSONValue.double) ?? .double(1),
             "text": .object(["format": format]),
-            "tool_choice": Self.toolChoice(request.tool_choice),
+            "tool_choice": request.tool_choice ?? "auto",
             "tools": .array(tools),
             "top_p": request.top_p.map(JSONValue.double) ?? .double(1),
             "truncation": "disabled",
@@ -52,8 +52,6 @@ struct ResponseSettings: Sendable {
             "background": .bool(false),
         ]
     }
-
-    private static func toolChoice(_ choice: JSONValue?) -> JSONValue { choice ?? "auto" }
 
     /// The `response` object in a given state.
     func object(status: String, output: ResponseOutput?, error: GatewayError? = nil) -> JSONValue {

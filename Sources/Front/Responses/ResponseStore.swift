@@ -27,7 +27,7 @@ protocol ResponseStore: Sendable {
 }
 
 /// The gateway's stored responses: the store, the retention, and expired rows swept at most once a
-/// minute as responses are saved (no timer of its own).
+/// minute as responses are saved (no timer of its own; the sweep runs beside the request, not in it).
 final class ResponseArchive: Sendable {
     let store: any ResponseStore
     /// How long a response is kept, in seconds.
@@ -54,11 +54,14 @@ final class ResponseArchive: Sendable {
             return true
         }
         guard due else { return }
-        do {
-            let purged = try await store.purge(expiredBy: now)
-            if purged > 0 { logger.info("purged \(purged) stored responses past their retention") }
-        } catch {
-            logger.warning("stored responses could not be purged: \(String(reflecting: error))")
+        let (store, logger) = (self.store, self.logger)
+        Task {
+            do {
+                let purged = try await store.purge(expiredBy: now)
+                if purged > 0 { logger.info("purged \(purged) stored responses past their retention") }
+            } catch {
+                logger.warning("stored responses could not be purged: \(String(reflecting: error))")
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import Shared
 struct RequestLedger: Sendable {
     let recorder: UsageRecorder
     let requestID: String
-    let endpoint: Endpoint
     /// How the usage record names the endpoint: the client's surface (`messages`, `responses`) or the endpoint's own name.
     let endpointName: String
     let started: Double
@@ -27,7 +26,6 @@ struct RequestLedger: Sendable {
         endpointName = surface ?? UsageRecorder.name(endpoint)
         team = caller.team?.id
         self.recorder = recorder
-        self.endpoint = endpoint
         requestID = "req_" + OpenAIIdentifiers.random(24)
         started = MonotonicClock.seconds()
         let id = ModelID(model)

@@ -6,7 +6,7 @@ struct GeminiRequestTranslator {
     let provider: String
     let model: String
     /// Signatures issued earlier, by tool-call id.
-    var signatures = ToolCallMemory<String>()
+    let signatures: ToolCallMemory<String>
 
     func translate(_ request: ChatRequest) throws(GatewayError) -> GeminiRequest {
         var system: [GeminiPart] = []

@@ -15,7 +15,7 @@ struct GeminiResponseTranslator: ResponseTranslator {
     /// Where issued signatures are remembered, by tool-call id (with and without the id's suffix).
     private let signatures: ToolCallMemory<String>
 
-    init(provider: String, model: String, includeUsage: Bool, signatures: ToolCallMemory<String> = ToolCallMemory<String>()) {
+    init(provider: String, model: String, includeUsage: Bool, signatures: ToolCallMemory<String>) {
         self.provider = provider
         self.includeUsage = includeUsage
         self.writer = AnswerWriter(model: model)
