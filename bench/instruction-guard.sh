@@ -3,16 +3,13 @@
 # and of a worker on a fixed small workload (bench/instructions.sh, 100 requests, whole and
 # streamed), against the numbers committed in bench/instruction-baseline.txt. Fails when one grows more
 # than 15 %; says so when one shrinks as much (then commit the new numbers). Runs the debug build that
-# the tests already built (a release build from scratch would double CI's time); its front is relinked
-# with the Swift runtime linked in, since valgrind crashes on the dynamically linked debug front. Careful:
-# after that static build, plain builds in the same build directory fail to link (they reuse objects
-# compiled for the static runtime): not in CI until the static front builds elsewhere.
+# the tests already built (a release build from scratch would double CI's time).
 # Usage: bench/instruction-guard.sh [--update]   (--update writes the measured numbers as the baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh binutils nginx-light valgrind
 baseline=bench/instruction-baseline.txt
-swift build --static-swift-stdlib --product orchestra >&2
+swift build --product orchestra >&2
 swift build --product orchestra-worker >&2
 measured=$(REQUESTS=100 bench/instructions.sh "$(swift build --show-bin-path)")
 echo "$measured"
