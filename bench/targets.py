@@ -24,7 +24,7 @@ GROQ_QUIRKS = ('{ drop_fields = ["logprobs", "logit_bias", "top_logprobs", "stor
                'message_names = "drop", max_stop_sequences = 4, reasoning_field = "reasoning" }')
 
 
-def config(workdir, name, port, upstream, storage=""):
+def config(workdir, name, port, upstream, storage="", bench_providers=True):
     base = f"http://127.0.0.1:{upstream}"
     providers = "".join(f'[providers.{p}]\nbase_url = "{base}/v1"\napi_key_env = "BENCH_UPSTREAM_KEY"\n' for p in BUILTINS)
     text = f"""[server]
@@ -42,7 +42,9 @@ api_key_env = "BENCH_UPSTREAM_KEY"
 [providers.gemini]
 base_url = "{base}/gem/v1beta"
 api_key_env = "BENCH_UPSTREAM_KEY"
-[providers.bench]
+"""
+    if bench_providers:
+        text += f"""[providers.bench]
 base_url = "{base}/v1"
 api_key_env = "BENCH_UPSTREAM_KEY"
 [providers.bench.models.model]
@@ -63,9 +65,9 @@ quirks = {GROQ_QUIRKS}
 
 
 class Gateway:
-    def __init__(self, bin_dir, workdir, name, port, upstream, storage=""):
+    def __init__(self, bin_dir, workdir, name, port, upstream, storage="", bench_providers=True):
         self.port = port
-        self.config = config(workdir, name, port, upstream, storage)
+        self.config = config(workdir, name, port, upstream, storage, bench_providers)
         environment = dict(os.environ, BENCH_UPSTREAM_KEY="bench-key")
         if storage:
             subprocess.run([f"{bin_dir}/orchestra", "migrate", "--config", str(self.config)], check=True,
@@ -203,12 +205,16 @@ def main():
     def target(name, goal, measured, passed):
         rows.append(f"| {name} | {goal} | {measured} | {'pass' if passed else '**FAIL**'} |")
 
+    builtins = Gateway(bin_dir, workdir, "builtins", 18092, upstream, bench_providers=False)
+    time.sleep(2)   # every worker started and settled
+    idle_pss = sum(smaps(pid, "Pss") for pid in builtins.pids())
+    workers = len(builtins.pids()) - 1
+    builtins.stop()
+    target("memory: PSS of the front and every worker at idle (every built-in provider)", "≤ 80 MB",
+           f"{idle_pss:.1f} MB ({workers} workers)", idle_pss <= 80)
+
     gateway = Gateway(bin_dir, workdir, "sqlite", 18092, upstream)
     gw = f"http://127.0.0.1:{gateway.port}/v1/chat/completions"
-    time.sleep(2)   # every worker started and settled
-    idle_pss = sum(smaps(pid, "Pss") for pid in gateway.pids())
-    workers = len(gateway.pids()) - 1
-    target("memory: PSS of the front and every worker at idle", "≤ 80 MB", f"{idle_pss:.1f} MB ({workers} workers)", idle_pss <= 80)
 
     wrk(gw, "bench/model", False, 4, 2, gateway.key)   # warm-up
     idle_rss = smaps(gateway.process.pid, "Rss")

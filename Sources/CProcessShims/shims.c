@@ -77,6 +77,10 @@ void orchestra_return_large_buffers(int threshold) {
     mallopt(M_TRIM_THRESHOLD, 2 * threshold);
 }
 
+void orchestra_return_free_heap(void) {
+    malloc_trim(0);
+}
+
 extern char **environ;
 
 int orchestra_move_env_to_memfd(const char *name) {

@@ -60,6 +60,20 @@ struct FrontDoorTests {
         #expect(cap.accepted() == .refuse(firstOfEpisode: true), "a new episode logs again")
     }
 
+    @Test func theHeapIsTrimmedOnceACrowdHasGoneAndOncePerScheduledTrim() {
+        var heap = HeapReturn(crowd: 3)
+        for open in 1...5 { heap.opened(open: open) }
+        let closes = [4, 3, 2, 1].map { heap.closed(open: $0) }
+        #expect(closes == [false, false, true, false], "a trim when three have gone; the next close joins it")
+        heap.trimmed(open: 1)
+        #expect(heap.highWater == 1)
+        let afterTrim = heap.closed(open: 0)
+        #expect(!afterTrim, "measured from the new high point")
+        heap.opened(open: 4)
+        let newCrowd = heap.closed(open: 1)
+        #expect(newCrowd, "a new crowd came and went")
+    }
+
     @Test(arguments: [(1024, 896), (256, 128), (65536, 61440), (100, 16), (Int.max, 983_040)])
     func theDerivedCapKeepsAReserveOfDescriptors(limit: Int, cap: Int) {
         #expect(FileDescriptorLimit.connectionCap(forLimit: limit) == cap)

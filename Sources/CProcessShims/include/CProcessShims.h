@@ -27,5 +27,8 @@ int orchestra_forbid_inspection(void);
 /// Allocations of `threshold` bytes or more are mapped and unmapped on their own, so a large answer's
 /// buffers go back to the system when freed.
 void orchestra_return_large_buffers(int threshold);
+/// Hands every free page of every malloc arena back to the kernel (`malloc_trim(0)`): the heap that a crowd
+/// of connections used stays resident otherwise, fragmented below the top of the heap.
+void orchestra_return_free_heap(void);
 
 #endif
