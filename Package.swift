@@ -12,7 +12,9 @@ let fuzzed: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"]), .def
 /// their own symbols not exported (the static runtime's `-export-dynamic` put 5 MB of symbol tables in
 /// the front, nearly all of it resident; nothing here loads plugins that would look them up).
 let leanBinary: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=all"])
+    .unsafeFlags([
+        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=all",
+    ])
 ]
 
 let package = Package(
