@@ -127,7 +127,7 @@ let package = Package(
         // Unit tests: no process, no socket, no sleep; time is a number.
         .testTarget(
             name: "SharedTests",
-            dependencies: ["Shared", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Shared", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "FrontTests",

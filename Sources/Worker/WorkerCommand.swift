@@ -36,6 +36,8 @@ public struct WorkerCommand: ParsableCommand {
         let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
         if getenv(JSONLogHandler.environmentVariable).map({ String(cString: $0) }) == "json" {
             LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        } else {
+            LoggingSystem.bootstrap { TextLogHandler(label: $0) }
         }
         let worker = try WorkerProcess(socketPath: socket, provider: provider, passedKey: passedKey)
         worker.runUntilFrontCloses()

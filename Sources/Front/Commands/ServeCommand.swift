@@ -35,9 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         if json { setenv(JSONLogHandler.environmentVariable, "json", 1) }
         LoggingSystem.bootstrap { label in
             if json { return JSONLogHandler(label: label) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
+            return TextLogHandler(label: label)
         }
         let logger = Logger(label: "orchestra")
         if let listen {

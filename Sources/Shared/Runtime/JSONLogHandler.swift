@@ -1,15 +1,10 @@
 import Glibc
 import Logging
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// One JSON object per log line on stderr (`[server] log_format = "json"`), for log shippers:
 /// `{"time","level","label","message", ...metadata}`. The front and its workers both use it; the
-/// front tells its workers through `ORCHESTRA_LOG_FORMAT`.
+/// front tells its workers through `ORCHESTRA_LOG_FORMAT`. Keys sorted; built by `LogLine`, not
+/// `JSONEncoder`, since every answered request logs a line.
 public struct JSONLogHandler: LogHandler {
     public static let environmentVariable = "ORCHESTRA_LOG_FORMAT"
 
@@ -27,17 +22,26 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": Date().formatted(.iso8601), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) where object[key] == nil {
-            object[key] = "\(value)"
+        LogLine.write(line(for: event, at: time(nil)))
+    }
+
+    /// The line for `event` logged at `seconds` (Unix time), without its newline.
+    func line(for event: LogEvent, at seconds: time_t) -> LogLine {
+        // Metadata never replaces the line's own fields; "time" is written as it is reached.
+        var fields: [String: String] = ["time": "", "level": event.level.rawValue, "label": label, "message": event.message.description]
+        for (key, value) in LogLine.merged(metadata, event.metadata) where fields[key] == nil {
+            fields[key] = value.description
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(object) else { return }
-        line.append(0x0A)
-        // One write per line: lines from several threads never interleave.
-        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        var line = LogLine()
+        line.append(UInt8(ascii: "{"))
+        for (index, (key, value)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            line.append(index == 0 ? "\"" : ",\"")
+            line.appendJSONEscaped(key)
+            line.append("\":\"")
+            if key == "time" { line.appendTime(seconds, utc: true) } else { line.appendJSONEscaped(value) }
+            line.append(UInt8(ascii: "\""))
+        }
+        line.append(UInt8(ascii: "}"))
+        return line
     }
 }
