@@ -55,26 +55,26 @@ final class SQLiteUsageStore: UsageRecords {
                 ])
             }
             for (table, totals) in rollups {
+                // Cached: parsing this upsert took more than the rest of a small batch.
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO \(table) (bucket, provider, model, client, team, requests, errors, prompt_tokens,
+                            completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (bucket, provider, model, client, team) DO UPDATE SET
+                            requests = requests + excluded.requests, errors = errors + excluded.errors,
+                            prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+                            completion_tokens = completion_tokens + excluded.completion_tokens,
+                            reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+                            cached_tokens = cached_tokens + excluded.cached_tokens, estimated = estimated + excluded.estimated,
+                            cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced,
+                            reference_cost = reference_cost + excluded.reference_cost, latency_sum = latency_sum + excluded.latency_sum
+                        """)
                 for (key, sum) in totals {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO \(table) (bucket, provider, model, client, team, requests, errors, prompt_tokens,
-                                completion_tokens, reasoning_tokens, cached_tokens, estimated, cost, unpriced, reference_cost, latency_sum)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (bucket, provider, model, client, team) DO UPDATE SET
-                                requests = requests + excluded.requests, errors = errors + excluded.errors,
-                                prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-                                completion_tokens = completion_tokens + excluded.completion_tokens,
-                                reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-                                cached_tokens = cached_tokens + excluded.cached_tokens, estimated = estimated + excluded.estimated,
-                                cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced,
-                                reference_cost = reference_cost + excluded.reference_cost, latency_sum = latency_sum + excluded.latency_sum
-                            """,
-                        arguments: [
-                            key.bucket, key.provider, key.model, key.client, key.team, sum.requests, sum.errors, sum.prompt, sum.completion,
-                            sum.reasoning, sum.cached, sum.estimated, sum.cost, sum.unpriced, sum.referenceCost, sum.latency,
-                        ]
-                    )
+                    try upsert.execute(arguments: [
+                        key.bucket, key.provider, key.model, key.client, key.team, sum.requests, sum.errors, sum.prompt, sum.completion,
+                        sum.reasoning, sum.cached, sum.estimated, sum.cost, sum.unpriced, sum.referenceCost, sum.latency,
+                    ])
                 }
             }
             return known
