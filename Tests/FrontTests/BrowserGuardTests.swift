@@ -33,10 +33,16 @@ struct BrowserGuardTests {
     }
 
     @Test func onlyJSONMediaTypesAreJSON() {
-        for json in ["application/json", "application/json; charset=utf-8", " Application/JSON ", "application/problem+json"] {
+        for json in [
+            "application/json", "application/json; charset=utf-8", " Application/JSON ", "application/problem+json",
+            "APPLICATION/VND.API+JSON;q=1", "application/json\t",
+        ] {
             #expect(RequestMediaType.isJSON(json), "\(json)")
         }
-        for other in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "text/json", "", "json"] {
+        for other in [
+            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "text/json", "", "json", "application/jsonp",
+            "application/", "application/json-seq", "applicationx/json",
+        ] {
             #expect(!RequestMediaType.isJSON(other), "\(other)")
         }
         #expect(!RequestMediaType.isJSON(nil))

@@ -103,9 +103,13 @@ struct ClientKeyTests {
         #expect(fields.clientKey == "orch_abc")
         fields[.authorization] = "bearer  orch_def "
         #expect(fields.clientKey == "orch_def")
+        fields[.authorization] = "BEARER\torch_tab"
+        #expect(fields.clientKey == "orch_tab")
         fields[.authorization] = "Basic xyz"
         fields[HTTPField.Name("x-api-key")!] = "orch_ghi"
         #expect(fields.clientKey == "orch_ghi")
+        fields[.authorization] = "Bearerorch_nospace"
+        #expect(fields.clientKey == "orch_ghi", "no scheme without a gap after it")
     }
 
     @Test("without keys the gateway may listen on loopback; elsewhere only when allowed in so many words")

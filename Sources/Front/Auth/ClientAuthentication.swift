@@ -48,12 +48,19 @@ struct ClientAuthentication: Sendable {
 }
 
 extension HTTPFields {
-    /// The client key as its SDK sends it: a bearer token, or `x-api-key`.
+    /// The key the client sent: `Authorization: Bearer …` (any case, spaces or tabs around it), else `x-api-key`.
+    /// Compared by bytes: Foundation's whitespace trimming went through NSString, 40k instructions a request.
     var clientKey: String? {
         if let authorization = self[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return parts[1].trimmingCharacters(in: .whitespaces) }
+            let text = Substring(authorization).trimmingSpacesAndTabs
+            if let gap = text.utf8.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }),
+                text.utf8[..<gap].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
+            {
+                return String(text[gap...].trimmingSpacesAndTabs)
+            }
         }
-        return self[HTTPField.Name("x-api-key")!]
+        return self[Self.apiKeyField]
     }
+
+    private static let apiKeyField = HTTPField.Name("x-api-key")!
 }

@@ -5,7 +5,8 @@ public struct ModelID: Sendable, Equatable {
     public var model: String
 
     public init?(_ id: String) {
-        guard let slash = id.firstIndex(of: "/") else { return nil }
+        // By byte, not Character: every request names its model.
+        guard let slash = id.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
         let provider = String(id[..<slash])
         let model = String(id[id.index(after: slash)...])
         guard !provider.isEmpty, !model.isEmpty else { return nil }

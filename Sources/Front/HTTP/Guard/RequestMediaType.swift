@@ -7,8 +7,20 @@ enum RequestMediaType {
     /// `application/json` or any `application/…+json`, parameters (`; charset=utf-8`) aside.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
-        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+        // By bytes, ASCII case folded: this runs on every request.
+        let whole = Substring(contentType)
+        let media = whole[..<(whole.utf8.firstIndex(of: UInt8(ascii: ";")) ?? whole.endIndex)].trimmingSpacesAndTabs.utf8
+        let application = "application/".utf8
+        guard media.count > application.count, media.prefix(application.count).elementsEqual(application, by: Self.sameLetter)
+        else { return false }
+        let subtype = media.dropFirst(application.count)
+        return subtype.elementsEqual("json".utf8, by: Self.sameLetter)
+            || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8, by: Self.sameLetter))
+    }
+
+    /// `byte` is `lowercase` in either case (for ASCII letters and the punctuation of media types).
+    private static func sameLetter(_ byte: UInt8, _ lowercase: UInt8) -> Bool {
+        byte == lowercase || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lowercase)
     }
 
     /// Whether the request carries a body (a length above zero, or chunks).
@@ -20,10 +32,11 @@ enum RequestMediaType {
 }
 
 extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" { text.removeLast() }
-        return text
+    /// Without leading and trailing spaces and tabs (as HTTP allows around a header's value), by bytes.
+    var trimmingSpacesAndTabs: Substring {
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return self[endIndex...] }
+        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return self[first...last]
     }
 }
