@@ -43,16 +43,28 @@ final class SQLiteUsageStore: UsageRecords {
                         attempts, flags)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            var row = SQLiteRowWriter(statement)
             for record in records {
                 let usage = record.usage
-                try statement.execute(arguments: [
-                    Int64((record.time * 1000).rounded()), record.requestID, try id(record.client), try record.team.map(id),
-                    try record.route.map(id), try id(record.provider), try id(record.model), try id(record.endpoint), record.status,
-                    usage.promptTokens, usage.completionTokens, usage.reasoningTokens, usage.cachedTokens,
-                    record.cost.map { Int64(($0 * 1e9).rounded()) }, Int64((record.latency * 1e6).rounded()),
-                    record.timeToFirstByte.map { Int64(($0 * 1e6).rounded()) }, record.attempts,
-                    (usage.estimated ? 1 : 0) | (record.fallback ? 2 : 0),
-                ])
+                row.bind(Int64((record.time * 1000).rounded()))
+                row.bind(record.requestID)
+                row.bind(try id(record.client))
+                row.bind(try record.team.map(id))
+                row.bind(try record.route.map(id))
+                row.bind(try id(record.provider))
+                row.bind(try id(record.model))
+                row.bind(try id(record.endpoint))
+                row.bind(record.status)
+                row.bind(usage.promptTokens)
+                row.bind(usage.completionTokens)
+                row.bind(usage.reasoningTokens)
+                row.bind(usage.cachedTokens)
+                row.bind(record.cost.map { Int64(($0 * 1e9).rounded()) })
+                row.bind(Int64((record.latency * 1e6).rounded()))
+                row.bind(record.timeToFirstByte.map { Int64(($0 * 1e6).rounded()) })
+                row.bind(record.attempts)
+                row.bind((usage.estimated ? 1 : 0) | (record.fallback ? 2 : 0))
+                try row.step(in: db)
             }
             for (table, totals) in rollups {
                 // Cached: parsing this upsert took more than the rest of a small batch.

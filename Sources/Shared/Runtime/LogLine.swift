@@ -43,7 +43,7 @@ struct LogLine {
         }
     }
 
-    /// The wall-clock time now as `2026-12-02T02:13:09+0000` (local time, as `strftime("%Y-%m-%dT%H:%M:%S%z")`),
+    /// `seconds` (Unix time) as `2026-12-02T02:13:09+0000` (local time, as `strftime("%Y-%m-%dT%H:%M:%S%z")`),
     /// or in UTC as `2026-12-02T02:13:09Z`.
     mutating func appendTime(_ seconds: time_t, utc: Bool) {
         var now = seconds

@@ -1,8 +1,8 @@
 /// Decides when the front hands freed heap back to the kernel. glibc keeps what a crowd of connections
 /// allocated (about 55 KiB each at their peak, spread over every thread's arena) once they are gone: 3,000
 /// connections left the front 160 MiB larger for good. `malloc_trim` returns it, and costs a pass over the
-/// heap, so it runs once a crowd of at least `crowd` connections has closed since the last high point, and
-/// no more than once per `delay` (the first close schedules it; later ones join that trim).
+/// heap, so it runs once a crowd of at least `crowd` connections has closed since the last high point, one
+/// trim at a time (the first close schedules it, `ConnectionCap.trimDelay` later; closes meanwhile join it).
 struct HeapReturn: Sendable, Equatable {
     let crowd: Int
     private(set) var highWater = 0
