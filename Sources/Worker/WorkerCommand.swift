@@ -34,11 +34,8 @@ public struct WorkerCommand: ParsableCommand {
         // A worker holds its provider's keys: no other process of this user may read its memory or fds.
         _ = orchestra_forbid_inspection()
         let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
-        if getenv(JSONLogHandler.environmentVariable).map({ String(cString: $0) }) == "json" {
-            LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
-        } else {
-            LoggingSystem.bootstrap { TextLogHandler(label: $0) }
-        }
+        let json = getenv(GatewayLogHandler.formatVariable).map { String(cString: $0) } == "json"
+        LoggingSystem.bootstrap { GatewayLogHandler(label: $0, format: json ? .json : .text) }
         let worker = try WorkerProcess(socketPath: socket, provider: provider, passedKey: passedKey)
         worker.runUntilFrontCloses()
     }

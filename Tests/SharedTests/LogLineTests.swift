@@ -23,19 +23,19 @@ struct LogLineTests {
     }
 
     @Test func aTextLineHasStreamLogHandlersLayoutWithSortedMetadata() {
-        var handler = TextLogHandler(label: "orchestra")
+        var handler = GatewayLogHandler(label: "orchestra", format: .text)
         handler[metadataKey: "provider"] = "demo"
         let line = handler.line(
             for: Self.event("request", metadata: ["status": "200", "client": "key_1", "provider": "groq"]), at: 1_796_140_800)
         #expect(
             Self.text(line)
                 == "\(Self.strftimed(1_796_140_800)) info orchestra: client=key_1 provider=groq status=200 [OrchestraFront] request")
-        let bare = TextLogHandler(label: "orchestra").line(for: Self.event("worker ready"), at: 1_796_140_801)
+        let bare = GatewayLogHandler(label: "orchestra", format: .text).line(for: Self.event("worker ready"), at: 1_796_140_801)
         #expect(Self.text(bare) == "\(Self.strftimed(1_796_140_801)) info orchestra: [OrchestraFront] worker ready")
     }
 
     @Test func aJSONLineIsOneObjectWithEscapedStringsAndItsOwnFieldsFirst() throws {
-        let handler = JSONLogHandler(label: "orchestra-worker.groq")
+        let handler = GatewayLogHandler(label: "orchestra-worker.groq", format: .json)
         let line = handler.line(
             for: Self.event("said \"hi\"\n\tback\\slash \u{1}", metadata: ["level": "forged", "path": "/v1/chat", "model": "groq/llama"]),
             at: 1_796_140_800)

@@ -32,10 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
         keys.capture(from: config.providers)
         let json = config.server.logFormat == .json
         // Workers inherit it and log the same way.
-        if json { setenv(JSONLogHandler.environmentVariable, "json", 1) }
+        if json { setenv(GatewayLogHandler.formatVariable, "json", 1) }
         LoggingSystem.bootstrap { label in
-            if json { return JSONLogHandler(label: label) }
-            return TextLogHandler(label: label)
+            GatewayLogHandler(label: label, format: json ? .json : .text)
         }
         let logger = Logger(label: "orchestra")
         if let listen {

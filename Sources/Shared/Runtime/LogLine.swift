@@ -2,7 +2,7 @@ import Glibc
 import Logging
 
 /// One log line built in one byte buffer and written with one `write(2)` (lines from several threads
-/// never interleave), shared by `TextLogHandler` and `JSONLogHandler`. Every answered request logs a
+/// never interleave), for `GatewayLogHandler`. Every answered request logs a
 /// line, so this is on the hot path: swift-log's `StreamLogHandler` took about 55k instructions a line
 /// (`localtime` and `strftime`, the level printed by reflection, stdio under a lock) and a `JSONEncoder`
 /// line more; this takes a few thousand.
