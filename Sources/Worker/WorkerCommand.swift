@@ -36,7 +36,6 @@ public struct WorkerCommand: ParsableCommand {
         let passedKey = keyFD.flatMap(KeyLoader.readDescriptor)
         let json = getenv(GatewayLogHandler.formatVariable).map { String(cString: $0) } == "json"
         LoggingSystem.bootstrap { GatewayLogHandler(label: $0, format: json ? .json : .text) }
-        let worker = try WorkerProcess(socketPath: socket, provider: provider, passedKey: passedKey)
-        worker.runUntilFrontCloses()
+        try WorkerLoop(socketPath: socket, provider: provider, passedKey: passedKey).run()
     }
 }

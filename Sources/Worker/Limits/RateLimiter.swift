@@ -1,11 +1,10 @@
-import NIOCore
 import Shared
 
-/// Runs a provider's `RateBudget` on the worker's event loop: reads the clock, keeps the callbacks of
+/// Runs a provider's `RateBudget` on the worker's thread: reads the clock, keeps the callbacks of
 /// queued requests, wakes itself when a queued request may go or must be refused, and reports the
 /// budget to the front (at most every 50 ms, when it changed).
 ///
-/// Event-loop confined: every call comes on the worker's event loop.
+/// Confined to the worker's one thread (`WorkerLoop`), which makes every call.
 final class RateLimiter {
     typealias Ticket = RateBudget.Ticket
 
@@ -15,19 +14,19 @@ final class RateLimiter {
     }
 
     private var budget: RateBudget
-    private let eventLoop: any EventLoop
+    private let timers: LoopTimers
     private let publish: (RateStatus) -> Void
     private var waiting: [UInt32: Callbacks] = [:]
-    private var wakeUp: Scheduled<Void>?
+    private var wakeUp: LoopTimers.Handle?
     private var wakeUpAt = Double.infinity
     private var lastPublished: RateStatus?
     private var publishScheduled = false
 
     var countsTokens: Bool { budget.countsTokens }
 
-    init(config: ProviderConfig, keyCount: Int, eventLoop: any EventLoop, publish: @escaping (RateStatus) -> Void) {
+    init(config: ProviderConfig, keyCount: Int, timers: LoopTimers, publish: @escaping (RateStatus) -> Void) {
         budget = RateBudget(config: config, keyCount: keyCount)
-        self.eventLoop = eventLoop
+        self.timers = timers
         self.publish = publish
     }
 
@@ -72,22 +71,19 @@ final class RateLimiter {
     private func schedule(wakeAt time: Double, now: Double) {
         guard time.isFinite else { return }
         if wakeUp != nil, wakeUpAt <= time { return }
-        wakeUp?.cancel()
+        if let wakeUp { timers.cancel(wakeUp) }
         wakeUpAt = time
-        let delay = TimeAmount.nanoseconds(Int64(max(0, time - now) * 1e9) + 1_000_000)
-        let limiter = NIOLoopBound(self, eventLoop: eventLoop)
-        wakeUp = eventLoop.scheduleTask(in: delay) {
-            limiter.value.wakeUp = nil
-            limiter.value.wakeUpAt = .infinity
-            limiter.value.drain()
+        wakeUp = timers.schedule(at: max(time, now) + 0.001) { [self] in
+            wakeUp = nil
+            wakeUpAt = .infinity
+            drain()
         }
     }
 
     private func schedulePublish() {
         guard !publishScheduled else { return }
         publishScheduled = true
-        let limiter = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.scheduleTask(in: .milliseconds(50)) { limiter.value.publishNow() }
+        _ = timers.schedule(at: MonotonicClock.seconds() + 0.05) { [self] in publishNow() }
     }
 
     private func publishNow() {

@@ -5,76 +5,60 @@ import NIOCore
 import Shared
 import Synchronization
 
-/// Runs every upstream transfer of this worker on one dedicated thread with libcurl's multi interface:
+/// Runs every upstream transfer of this worker with libcurl's multi interface, on the worker's one
+/// thread (`WorkerLoop` waits in `curl_multi_poll`, the front's socket among the descriptors):
 /// connections are reused across requests, many transfers are in flight at once, and stream bytes are
-/// handled as they arrive.
+/// handled as they arrive, with no hop between threads.
 ///
-/// Thread confinement: the multi handle and every `CurlTransfer` are touched only by the engine's
-/// thread. Other threads talk to it through `inbox` (under a mutex) and `curl_multi_wakeup`, the one
-/// thread-safe multi call. That invariant is why this type may be `@unchecked Sendable`.
+/// Thread confinement: the multi handle and every `CurlTransfer` are touched only by the worker's
+/// thread. That invariant is why this type may be `@unchecked Sendable`.
 final class CurlEngine: UpstreamTransport, @unchecked Sendable {
-    private enum Command {
-        case start(CurlTransfer)
-        case cancel(UInt32)
-    }
-
     private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex<[Command]>([])
     private let link: FrontLink
-    // Engine-thread state.
     private var active: [UInt32: CurlTransfer] = [:]
+    /// Transfers to add at the start of the next `advance` (one may start while curl reports another's end).
+    private var starting: [CurlTransfer] = []
     private var idleHandles: [UnsafeMutableRawPointer] = []
-    private var outbox: [WorkerFrame] = []
-    /// Work for the worker's event loop collected during a round (finished transfers telling the rate
-    /// limiter), handed over in one hop per round rather than one per transfer.
-    private var eventLoopWork: [@Sendable () -> Void] = []
-    private let eventLoop: any EventLoop
 
-    init(link: FrontLink, eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
+    init(link: FrontLink) {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = curl_multi_init()!
         self.link = link
         _ = orchestra_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 256)
-        let thread = EngineThread(engine: self)
-        thread.start()
     }
 
-    /// Queues a transfer; it starts on the engine thread's next round.
+    /// Queues a transfer; it starts in this round's `advance`.
     func start(_ exchange: UpstreamExchange) {
-        let transfer = CurlTransfer(exchange: exchange, engine: self)
-        inbox.withLock { $0.append(.start(transfer)) }
-        curl_multi_wakeup(multi)
+        starting.append(CurlTransfer(exchange: exchange, engine: self))
     }
 
     /// Aborts a transfer whose client went away. Nothing more is sent for it.
     func cancel(id: UInt32) {
-        inbox.withLock { $0.append(.cancel(id)) }
-        curl_multi_wakeup(multi)
+        if let index = starting.firstIndex(where: { $0.id == id }) {
+            starting.remove(at: index).detach()
+        } else if let transfer = active[id] {
+            finish(transfer)
+        }
     }
 
-    /// Queues work for the event loop at the end of this round (engine thread only).
-    func onEventLoop(_ work: @escaping @Sendable () -> Void) {
-        eventLoopWork.append(work)
-    }
-
-    /// Collects a frame to send at the end of this round (engine thread only).
+    /// Queues a frame for the front.
     func emit(_ frame: WorkerFrame) {
-        outbox.append(frame)
+        link.send(frame)
     }
 
-    fileprivate func runLoop() {
-        var running: Int32 = 0
-        while true {
-            for command in inbox.withLock({ commands in
-                defer { commands.removeAll() }
-                return commands
-            }) {
-                switch command {
-                case .start(let transfer): add(transfer)
-                case .cancel(let id): if let transfer = active[id] { finish(transfer) }
-                }
-            }
+    func wait(front: Int32, events: Int16, milliseconds: Int32) -> Int16 {
+        var descriptor = curl_waitfd(fd: front, events: events, revents: 0)
+        curl_multi_poll(multi, &descriptor, 1, milliseconds, nil)
+        return descriptor.revents
+    }
+
+    func advance() -> Int32 {
+        // A transfer that ends may admit a queued one (through the rate limiter): go round until none waits.
+        repeat {
+            let added = starting
+            starting.removeAll()
+            for transfer in added { add(transfer) }
+            var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var remaining: Int32 = 0
             while let message = curl_multi_info_read(multi, &remaining) {
@@ -87,18 +71,9 @@ final class CurlEngine: UpstreamTransport, @unchecked Sendable {
                 transfer.complete(result: result)
                 finish(transfer)
             }
-            let waitMilliseconds = expireTimeouts()
-            if !outbox.isEmpty {
-                link.send(outbox)
-                outbox.removeAll(keepingCapacity: true)
-            }
-            if !eventLoopWork.isEmpty {
-                let work = eventLoopWork
-                eventLoopWork.removeAll(keepingCapacity: true)
-                eventLoop.execute { for item in work { item() } }
-            }
-            curl_multi_poll(multi, nil, 0, waitMilliseconds, nil)
-        }
+        } while !starting.isEmpty
+        let wait = expireTimeouts()
+        return starting.isEmpty ? wait : 0
     }
 
     private func add(_ transfer: CurlTransfer) {
@@ -119,8 +94,8 @@ final class CurlEngine: UpstreamTransport, @unchecked Sendable {
     private func finish(_ transfer: CurlTransfer) {
         guard let easy = transfer.easy else { return }
         curl_multi_remove_handle(multi, easy)
-        transfer.detach()
         active[transfer.id] = nil
+        transfer.detach()
         curl_easy_reset(easy)
         if idleHandles.count < 64 {
             idleHandles.append(easy)
@@ -144,28 +119,5 @@ final class CurlEngine: UpstreamTransport, @unchecked Sendable {
             }
         }
         return Int32(max(1, min(1000, (nextDeadline - now) * 1000)))
-    }
-}
-
-/// The engine's own OS thread: the multi loop blocks in `curl_multi_poll`, so it cannot share a
-/// thread with NIO or Swift concurrency.
-private final class EngineThread: @unchecked Sendable {
-    let engine: CurlEngine
-
-    init(engine: CurlEngine) {
-        self.engine = engine
-    }
-
-    func start() {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(
-            &thread, nil,
-            { context in
-                let box = Unmanaged<EngineThread>.fromOpaque(context!).takeRetainedValue()
-                box.engine.runLoop()
-                return nil
-            }, context)
-        pthread_detach(thread)
     }
 }

@@ -7,7 +7,7 @@ import Shared
 /// One upstream HTTP exchange for one client request: libcurl's side (options, callbacks, timeouts)
 /// around an `UpstreamAnswer`, which turns the bytes into frames for the front.
 ///
-/// Created on the event loop, then owned by the engine thread from `attach` on (see `CurlEngine`).
+/// Lives on the worker's one thread, like its `CurlEngine`.
 final class CurlTransfer: @unchecked Sendable {
     let id: UInt32
     private let provider: String
@@ -16,7 +16,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var answer: UpstreamAnswer
     /// Frames the answer produced in one callback, kept for the next so no callback allocates.
     private var frames: [WorkerFrame] = []
-    private var onFinish: (@Sendable (TransferOutcome) -> Void)?
+    private var onFinish: ((TransferOutcome) -> Void)?
 
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -33,9 +33,7 @@ final class CurlTransfer: @unchecked Sendable {
         request = exchange.request
         timeouts = exchange.timeouts
         answer = exchange.answer()
-        // The engine thread reports the outcome; the rate limiter lives on the event loop: one hop per engine round.
-        let finish = exchange.onFinish
-        onFinish = { outcome in engine.onEventLoop { finish(outcome) } }
+        onFinish = exchange.onFinish
     }
 
     /// The next moment this transfer must have made progress by.
@@ -81,7 +79,7 @@ final class CurlTransfer: @unchecked Sendable {
         onFinish = nil
     }
 
-    // MARK: Callbacks (engine thread, inside curl_multi_perform)
+    // MARK: Callbacks (inside curl_multi_perform)
 
     func receivedHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>) {
         let now = MonotonicClock.seconds()
@@ -98,7 +96,7 @@ final class CurlTransfer: @unchecked Sendable {
         return keepGoing
     }
 
-    // MARK: Endings (engine thread)
+    // MARK: Endings
 
     func complete(result: CURLcode) {
         if result == CURLE_OK {

@@ -1,32 +1,31 @@
 import FoundationEssentials
-import NIOCore
 import Shared
 
 /// Serves a worker's requests: translates each with the provider's dialect, spends the provider's
 /// budget through its `RateLimiter` (which also picks the key), and hands it to the transport
 /// (libcurl, or the offline demo).
-final class UpstreamBackend: Sendable {
+///
+/// Confined to the worker's one thread (`WorkerLoop`), which makes every call.
+final class UpstreamBackend {
     private let config: ProviderConfig
     private let dialect: any Dialect
     private let transport: any UpstreamTransport
     private let link: FrontLink
     private let keys: [String]
-    private let limiter: NIOLoopBoundBox<RateLimiter>
+    private let limiter: RateLimiter
 
-    /// Created on the worker's event loop, which then makes every call.
     init(
         config: ProviderConfig, dialect: any Dialect, transport: any UpstreamTransport, keys: [String], link: FrontLink,
-        eventLoop: any EventLoop
+        timers: LoopTimers
     ) {
         self.config = config
         self.dialect = dialect
         self.transport = transport
         self.link = link
         self.keys = keys
-        let limiter = RateLimiter(config: config, keyCount: max(1, keys.count), eventLoop: eventLoop) { status in
-            link.send([.rateStatus(status)])
+        limiter = RateLimiter(config: config, keyCount: max(1, keys.count), timers: timers) { status in
+            link.send(.rateStatus(status))
         }
-        self.limiter = NIOLoopBoundBox(limiter, eventLoop: eventLoop)
     }
 
     func start(id: UInt32, call: UpstreamCall) {
@@ -37,7 +36,7 @@ final class UpstreamBackend: Sendable {
             link.send([.failure(id: id, error)])
             return
         }
-        let limiter = self.limiter.value
+        let limiter = self.limiter
         let tokens = limiter.countsTokens ? Self.estimatedTokens(call) : 0
         limiter.acquire(
             id: id, model: call.model, tokens: tokens,
@@ -47,7 +46,7 @@ final class UpstreamBackend: Sendable {
     }
 
     func cancel(id: UInt32) {
-        limiter.value.cancel(id: id)
+        limiter.cancel(id: id)
         transport.cancel(id: id)
     }
 
@@ -62,7 +61,7 @@ final class UpstreamBackend: Sendable {
                 maxAnswerBytes: config.maxAnswerBytes,
                 mapError: { dialect.mapError(status: $0, body: $1, headers: $2) }, responseModel: call.responseModel,
                 onFinish: { outcome in
-                    limiter.value.finish(
+                    limiter.finish(
                         ticket, tokens: outcome.tokens, signals: UpstreamRateSignals(status: outcome.status, headers: outcome.headers),
                         quota: outcome.quotaExhausted
                     )

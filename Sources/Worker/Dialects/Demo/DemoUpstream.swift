@@ -5,7 +5,7 @@ import Shared
 /// OpenAI-compatible server would (a JSON body, or an event stream ending in `[DONE]`), and feeds the
 /// bytes to the same `UpstreamAnswer` a libcurl transfer feeds. No network, no key.
 ///
-/// Event-loop confined: created on the worker's event loop, which makes every call.
+/// Confined to the worker's one thread (`WorkerLoop`), which makes every call.
 final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
     static let embeddingsURL = "demo:embeddings"
     static func chatURL(model: String) -> String { "demo:chat/" + model }
@@ -15,16 +15,16 @@ final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
         var exchange: UpstreamExchange
         var answer: UpstreamAnswer
         var events: ArraySlice<[UInt8]>
-        var timer: Scheduled<Void>?
+        var timer: LoopTimers.Handle?
     }
 
     private let link: FrontLink
-    private let eventLoop: any EventLoop
+    private let timers: LoopTimers
     private var streams: [UInt32: PacedStream] = [:]
 
-    init(link: FrontLink, eventLoop: any EventLoop) {
+    init(link: FrontLink, timers: LoopTimers) {
         self.link = link
-        self.eventLoop = eventLoop
+        self.timers = timers
     }
 
     func start(_ exchange: UpstreamExchange) {
@@ -65,7 +65,7 @@ final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
 
     func cancel(id: UInt32) {
         guard let stream = streams.removeValue(forKey: id) else { return }
-        stream.timer?.cancel()
+        if let timer = stream.timer { timers.cancel(timer) }
         stream.exchange.onFinish(stream.answer.outcome)
     }
 
@@ -87,7 +87,7 @@ final class DemoUpstream: UpstreamTransport, @unchecked Sendable {
         }
         _ = stream.answer.receive(body: event, into: &frames)
         link.send(frames)
-        stream.timer = eventLoop.scheduleTask(in: .milliseconds(150)) { [self] in sendNext(id) }
+        stream.timer = timers.schedule(at: MonotonicClock.seconds() + 0.15) { [self] in sendNext(id) }
         streams[id] = stream
     }
 
