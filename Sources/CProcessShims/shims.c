@@ -81,6 +81,24 @@ void orchestra_return_free_heap(void) {
     malloc_trim(0);
 }
 
+// Declared by the Swift runtime (include/swift/Runtime/Concurrency.h) as
+// `SWIFT_CC(swift) void (*)(Job *job, void (*original)(Job *))`; only stored here.
+extern void *swift_task_enqueueGlobal_hook;
+
+static void (*orchestra_job_sink)(void *job);
+
+__attribute__((swiftcall)) static void orchestra_enqueue_global(void *job, void *original) {
+    (void)original;
+    orchestra_job_sink(job);
+}
+
+int orchestra_install_global_enqueue_hook(void (*sink)(void *job)) {
+    if (swift_task_enqueueGlobal_hook != NULL) return 0;
+    orchestra_job_sink = sink;
+    swift_task_enqueueGlobal_hook = (void *)orchestra_enqueue_global;
+    return 1;
+}
+
 extern char **environ;
 
 int orchestra_move_env_to_memfd(const char *name) {

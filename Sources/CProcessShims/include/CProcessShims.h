@@ -31,4 +31,9 @@ void orchestra_return_large_buffers(int threshold);
 /// of connections used stays resident otherwise, fragmented below the top of the heap.
 void orchestra_return_free_heap(void);
 
+/// Sets Swift's `swift_task_enqueueGlobal_hook` so that every job for the global executor goes to `sink`,
+/// if nothing set the hook before; returns 1 when set. Linked, not looked up with `dlsym`: the release
+/// binaries carry the Swift runtime statically and export none of its symbols.
+int orchestra_install_global_enqueue_hook(void (*sink)(void *job));
+
 #endif

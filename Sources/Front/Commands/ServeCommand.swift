@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
             GatewayLogHandler(label: label, format: json ? .json : .text)
         }
         let logger = Logger(label: "orchestra")
+        if !ConcurrencyOnEventLoops.install() {
+            logger.warning("Swift concurrency's executor was replaced before: tasks run on its threads")
+        }
         if let listen {
             guard let (host, port) = ConfigLoader.parseListen(listen) else { throw ValidationError("--listen expects host:port") }
             config.server.host = host
