@@ -46,6 +46,23 @@ struct FrontDoorTests {
         #expect(phases.phase == .body)
     }
 
+    @Test func keepAliveRequestsMoveTheDeadlineWithoutSettingTheTimerAgain() {
+        var deadline = LazyDeadline()
+        #expect(deadline.set(30) == .schedule(at: 30), "a new connection's idle deadline sets the timer")
+        #expect(deadline.set(11) == .schedule(at: 11), "an earlier deadline (the head's) replaces it")
+        #expect(deadline.set(61) == .none, "a later one (the body's) keeps it")
+        #expect(deadline.set(nil) == .none, "answering: no deadline, the timer stays")
+        #expect(deadline.set(32) == .none, "idle again")
+        #expect(deadline.set(13) == .none, "the next request's head is still after the timer")
+        #expect(deadline.fired(now: 11) == .again(at: 13), "early: set again for what is left")
+        #expect(deadline.set(nil) == .none)
+        #expect(deadline.fired(now: 13) == .nothing, "no deadline runs: nothing, and no timer")
+        #expect(deadline.timerAt == nil)
+        #expect(deadline.set(40) == .schedule(at: 40), "with no timer left, the next deadline sets one")
+        #expect(deadline.fired(now: 40) == .expired)
+        #expect(deadline.deadline == nil)
+    }
+
     @Test func theCapServesUpToItsSizeThenRefusesAndLogsOncePerEpisode() {
         var cap = ConnectionCapState(cap: 2)
         #expect(cap.accepted() == .serve)

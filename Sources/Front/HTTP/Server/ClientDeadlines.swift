@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Shared
 
 /// Closes a client connection that takes too long to send its request head or body, or sits idle too
 /// long between requests, so slow or idle clients cannot hold the gateway's sockets. It sits first in
@@ -14,6 +15,7 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private var phases: ConnectionPhases
+    private var deadline = LazyDeadline()
     private let metrics: FrontDoorMetrics
     private let logger: Logger
     private var timer: Scheduled<Void>?
@@ -33,6 +35,7 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        deadline = LazyDeadline()
         self.context = nil
     }
 
@@ -44,6 +47,7 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        deadline = LazyDeadline()
         context.fireChannelInactive()
     }
 
@@ -62,20 +66,30 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     func requestRead() { apply(phases.requestRead()) }
     func answerWritten() { apply(phases.answerWritten()) }
 
-    private func apply(_ deadline: ConnectionPhases.Deadline) {
-        switch deadline {
-        case .keep:
-            return
-        case .cancel:
-            timer?.cancel()
+    private func apply(_ change: ConnectionPhases.Deadline) {
+        let due: Double?
+        switch change {
+        case .keep: return
+        case .cancel: due = nil
+        case .after(let seconds): due = MonotonicClock.seconds() + seconds
+        }
+        if case .schedule(let time) = deadline.set(due) { setTimer(at: time) }
+    }
+
+    private func setTimer(at time: Double) {
+        timer?.cancel()
+        guard let context else { return }
+        let delay = TimeAmount.nanoseconds(Int64(max(0, time - MonotonicClock.seconds()) * 1e9))
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
             timer = nil
-        case .after(let seconds):
-            timer?.cancel()
-            guard let context else { return }
-            let phase = phases.phase
-            timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
-                timer = nil
+            switch deadline.fired(now: MonotonicClock.seconds()) {
+            case .nothing:
+                return
+            case .again(let time):
+                setTimer(at: time)
+            case .expired:
                 guard let context = self.context else { return }
+                let phase = phases.phase
                 metrics.timedOut(phase)
                 logger.debug("closing a connection that took too long (\(phase.rawValue) timeout)")
                 context.close(promise: nil)
