@@ -21,18 +21,18 @@ struct UsageFootprintTests {
         NSTemporaryDirectory() + "orchestra-footprint-\(UUID().uuidString).sqlite"
     }
 
-    @Test func aRawRecordTakesUnder90BytesOnDisk() throws {
+    @Test func aRawRecordTakesUnder90BytesOnDisk() async throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try SQLiteUsageStore(path: path)
         let start = 1_796_140_800.0
         let count = 20_000
         for batch in 0..<20 {
-            try store.insert((0..<1000).map { Self.record(batch * 1000 + $0, time: start + Double(batch * 1000 + $0) * 0.01) })
+            try await store.insert((0..<1000).map { Self.record(batch * 1000 + $0, time: start + Double(batch * 1000 + $0) * 0.01) })
         }
         #expect(try store.rawCount() == count)
         let pool = try DatabasePool(path: path)
-        let bytes = try pool.read { db in
+        let bytes = try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name = 'request_log'") ?? 0
         }
         // The same records took 158 bytes in the old table plus 18 in its time index (82 now, no index).
@@ -46,23 +46,23 @@ struct UsageFootprintTests {
         #expect(row["estimated"] as Int? == 0 && row["fallback"] as Int? == 0)
     }
 
-    @Test func retentionDeletesTheOldestByAgeOrByCount() throws {
+    @Test func retentionDeletesTheOldestByAgeOrByCount() async throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try SQLiteUsageStore(path: path)
-        try store.insert((0..<100).map { Self.record($0, time: 1000 + Double($0)) })
-        #expect(try store.deleteRaw(olderThan: 1010, limit: 50) == 10, "ten are older than the cutoff")
-        #expect(try store.deleteRaw(olderThan: 0, keep: 60, limit: 50) == 30, "beyond the newest 60")
+        try await store.insert((0..<100).map { Self.record($0, time: 1000 + Double($0)) })
+        #expect(try await store.deleteRaw(olderThan: 1010, limit: 50) == 10, "ten are older than the cutoff")
+        #expect(try await store.deleteRaw(olderThan: 0, keep: 60, limit: 50) == 30, "beyond the newest 60")
         #expect(try store.rawCount() == 60)
-        #expect(try store.deleteRaw(olderThan: 0, keep: 60) == 0)
+        #expect(try await store.deleteRaw(olderThan: 0, keep: 60) == 0)
     }
 
-    @Test func byInstanceReadsTheRawRecordsOfThisOne() throws {
+    @Test func byInstanceReadsTheRawRecordsOfThisOne() async throws {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try SQLiteUsageStore(path: path)
         let records = (0..<100).map { Self.record($0, time: 10_000 + Double($0)) }
-        try store.insert(records)
+        try await store.insert(records)
         let rows = try store.report(from: 0, to: 20_000, groupBy: .instance)
         #expect(rows.map(\.key) == ["local/groq"] && rows.first?.requests == 100 && rows.first?.errors == 2)
         let cost = records.compactMap(\.cost).reduce(0, +)

@@ -22,12 +22,13 @@ final class SQLiteUsageStore: UsageRecords {
         pool = try GatewayDatabase.openReadOnly(path: path)
     }
 
-    /// Writes a batch of records and folds them into the totals, in one transaction.
-    func insert(_ records: [UsageRecord]) throws {
+    /// Writes a batch of records and folds them into the totals, in one transaction, on GRDB's writer
+    /// queue (the caller is suspended, not blocked: tasks run on the front's event loops).
+    func insert(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
         let rollups = UsageRollups.of(records)
-        let learnt = try pool.write { db -> [String: Int64] in
-            var known = names.withLock { $0 }
+        let learnt = try await pool.write { db -> [String: Int64] in
+            var known = self.names.withLock { $0 }
             let intern = try db.cachedStatement(
                 sql: "INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id")
             func id(_ name: String) throws -> Int64 {
@@ -98,8 +99,8 @@ final class SQLiteUsageStore: UsageRecords {
     /// Deletes up to `limit` of the oldest raw records that are older than `cutoff` or beyond the newest
     /// `keep`; returns how many went. Records are numbered in the order they are written, so the oldest
     /// are found by id without an index on time; small steps keep each write transaction short.
-    func deleteRaw(olderThan cutoff: Double, keep: Int = .max, limit: Int = 2000) throws -> Int {
-        try pool.write { db in
+    func deleteRaw(olderThan cutoff: Double, keep: Int = .max, limit: Int = 2000) async throws -> Int {
+        try await pool.write { db in
             try db.execute(
                 sql: """
                     DELETE FROM request_log WHERE id IN (SELECT id FROM request_log ORDER BY id LIMIT ?)
