@@ -63,11 +63,11 @@ struct UsageFootprintTests {
         let store = try SQLiteUsageStore(path: path)
         let records = (0..<100).map { Self.record($0, time: 10_000 + Double($0)) }
         try await store.insert(records)
-        let rows = try store.report(from: 0, to: 20_000, groupBy: .instance)
+        let rows = try await store.report(from: 0, to: 20_000, groupBy: .instance)
         #expect(rows.map(\.key) == ["local/groq"] && rows.first?.requests == 100 && rows.first?.errors == 2)
         let cost = records.compactMap(\.cost).reduce(0, +)
         #expect(abs((rows.first?.cost_usd ?? 0) - cost) < 1e-6)
-        #expect(try store.report(from: 0, to: 10_050, groupBy: .instance).first?.requests == 50, "within the period only")
+        #expect(try await store.report(from: 0, to: 10_050, groupBy: .instance).first?.requests == 50, "within the period only")
     }
 
     @Test func rawRecordsOfTheOldSchemaAreMigrated() throws {

@@ -36,7 +36,7 @@ struct UsageCommand: AsyncParsableCommand {
         }
         let rows: [UsageRow]
         if config.storage.postgres == nil {
-            rows = try SQLiteUsageStore(readingAt: path).report(from: period.0, to: period.1, groupBy: grouping)
+            rows = try await SQLiteUsageStore(readingAt: path).report(from: period.0, to: period.1, groupBy: grouping)
         } else {
             let storage = try await options.storage(config)
             defer { storage.close() }

@@ -112,8 +112,8 @@ final class SQLiteUsageStore: UsageRecords {
     }
 
     /// Totals from the raw records (their retention; no reference cost), for groupings the rollups do not keep.
-    private func rawReport(key: String, from: Double, to: Double) throws -> [UsageRow] {
-        try pool.read { db in
+    private func rawReport(key: String, from: Double, to: Double) async throws -> [UsageRow] {
+        try await pool.read { db in
             try UsageRow.fetchAll(
                 db,
                 sql: """
@@ -129,20 +129,21 @@ final class SQLiteUsageStore: UsageRecords {
         }
     }
 
-    /// Totals between `from` and `to` (Unix seconds) from the hourly rollups.
-    func report(from: Double, to: Double, groupBy grouping: UsageGrouping) throws -> [UsageRow] {
+    /// Totals between `from` and `to` (Unix seconds) from the hourly rollups. Read on GRDB's reader
+    /// queue: a report over a long period must not hold up an event loop's connections.
+    func report(from: Double, to: Double, groupBy grouping: UsageGrouping) async throws -> [UsageRow] {
         let key: String
         switch grouping {
         // One file, one instance: its raw records by provider.
-        case .instance: return try rawReport(key: "'local/' || p.name", from: from, to: to)
-        case .endpoint: return try rawReport(key: "e.name", from: from, to: to)
+        case .instance: return try await rawReport(key: "'local/' || p.name", from: from, to: to)
+        case .endpoint: return try await rawReport(key: "e.name", from: from, to: to)
         case .provider: key = "provider"
         case .model: key = "provider || '/' || model"
         case .key: key = "client"
         case .team: key = "CASE team WHEN '' THEN '(no team)' ELSE team END"
         case .day: key = "strftime('%Y-%m-%d', bucket - bucket % 86400, 'unixepoch')"
         }
-        return try pool.read { db in
+        return try await pool.read { db in
             try UsageRow.fetchAll(
                 db,
                 sql: """
