@@ -37,7 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
             GatewayLogHandler(label: label, format: json ? .json : .text)
         }
         let logger = Logger(label: "orchestra")
-        if !ConcurrencyOnEventLoops.install() {
+        if getenv(ConcurrencyOnEventLoops.switchVariable).map({ String(cString: $0) }) == "pool" {
+            logger.notice("tasks run on Swift's own thread pool (\(ConcurrencyOnEventLoops.switchVariable)=pool)")
+        } else if !ConcurrencyOnEventLoops.install() {
             logger.warning("Swift concurrency's executor was replaced before: tasks run on its threads")
         }
         if let listen {

@@ -10,6 +10,9 @@ import NIOPosix
 ///
 /// Nothing run as a task may block for long: it would hold up the connections of that event loop.
 enum ConcurrencyOnEventLoops {
+    /// `ORCHESTRA_EXECUTOR=pool` keeps Swift's own pool (a way back, should a task ever need to block).
+    static let switchVariable = "ORCHESTRA_EXECUTOR"
+
     /// Installs the hook; `false` when another one was installed first (then Swift's own pool stays).
     /// Call once, at start-up.
     static func install() -> Bool {
