@@ -37,6 +37,8 @@ final class LoopTimers {
     /// Removes and returns the work due at `now`, earliest first (in the order scheduled when due
     /// together). The caller runs it: work may schedule more, which waits for the next call.
     func takeDue(now: Double) -> [() -> Void] {
+        // Called every round of the loop: nothing is copied or sorted while nothing is due.
+        guard entries.values.contains(where: { $0.due <= now }) else { return [] }
         let due = entries.filter { $0.value.due <= now }.sorted { ($0.value.due, $0.key) < ($1.value.due, $1.key) }
         for (number, _) in due { entries[number] = nil }
         return due.map(\.value.work)
