@@ -13,7 +13,7 @@ seconds="${1:-25}"
 ORCHESTRA_FUZZ=1 swift build --product orchestra-fuzz
 binary=.build/debug/orchestra-fuzz
 status=0
-for target in frames sse scan requests answers messages message-answers responses response-answers; do
+for target in frames sse scan envelope requests answers messages message-answers responses response-answers; do
     work=$(mktemp -d)
     mkdir -p ".build/fuzz-crashes/$target"
     if SWIFT_BACKTRACE=enable=no ORCHESTRA_FUZZ_TARGET=$target "$binary" "$work" "Tests/Fuzz/$target" -max_total_time="$seconds" -runs=300000 -max_len=16384 \

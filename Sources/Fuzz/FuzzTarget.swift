@@ -11,6 +11,8 @@ enum FuzzTarget: String, CaseIterable {
     case sse
     /// The JSON field rewriter and usage reader on the hot path.
     case scan
+    /// The strict JSON object check and the request envelope read from it, against `JSONDecoder`.
+    case envelope
     /// A client's request body prepared for every dialect and endpoint.
     case requests
     /// An upstream's answer, whole and streamed, through every dialect's translator.
@@ -39,6 +41,8 @@ enum FuzzTarget: String, CaseIterable {
             _ = parser.finish()
         case .scan:
             FuzzEntryPoints.scan(bytes)
+        case .envelope:
+            FrontFuzzEntryPoints.envelope(bytes)
         case .requests:
             FuzzEntryPoints.prepare(bytes)
         case .answers:

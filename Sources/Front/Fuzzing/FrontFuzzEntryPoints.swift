@@ -1,9 +1,35 @@
+import Foundation
 import NIOCore
 import Shared
 
 /// The front's decoders of client input and its Anthropic and Responses encoders as public calls for
 /// the libFuzzer harness (`Sources/Fuzz`): arbitrary bytes in, nothing out but a crash if one of them has a bug.
 public enum FrontFuzzEntryPoints {
+    /// A request body read the fast way (`StrictJSONObject`, `ProxyRoute.Envelope.read`) and by
+    /// `JSONDecoder`: the fast way must never accept what the decoder refuses, nor read other values.
+    public static func envelope(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            let strict = StrictJSONObject(raw)
+            let decoded = try? JSONDecoder().decode(ProxyRoute.Envelope.self, from: Data(bytes))
+            let object = (try? JSONDecoder().decode(ObjectProbe.self, from: Data(bytes))) != nil
+            if strict != nil && !object { fatalError("StrictJSONObject accepted what JSONDecoder refuses") }
+            if let fast = ProxyRoute.Envelope.read(raw), fast != decoded {
+                fatalError("the envelope read \(fast), JSONDecoder \(String(describing: decoded))")
+            }
+        }
+    }
+
+    /// Decodes when the bytes are a JSON object, whatever its members.
+    private struct ObjectProbe: Decodable {
+        init(from decoder: any Decoder) throws { _ = try decoder.container(keyedBy: Key.self) }
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+
     /// A `/v1/messages` body decoded and translated to a chat request, as the route does.
     public static func anthropicRequest(_ bytes: [UInt8]) {
         guard let request = try? GatewayError.decodeRequest(AnthropicRequest.self, from: bytes) else { return }

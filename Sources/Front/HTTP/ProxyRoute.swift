@@ -13,11 +13,66 @@ struct ProxyRoute: Sendable {
     let maxBodyBytes: Int
 
     /// The only request fields the front reads; the worker handles the rest.
-    struct Envelope: Decodable {
+    struct Envelope: Decodable, Equatable {
         var model: String?
         var stream: Bool?
         var max_tokens: Int?
         var max_completion_tokens: Int?
+
+        /// The fields read straight from the bytes when the body is a plain, well-formed object; `nil`
+        /// for anything unusual (a wrong type, an escape, a fraction, a repeated key), which
+        /// `JSONDecoder` then reads or refuses with its precise error.
+        static func read(_ bytes: UnsafeRawBufferPointer) -> Envelope? {
+            guard let object = StrictJSONObject(bytes) else { return nil }
+            var envelope = Envelope()
+            switch object.member("model", in: bytes) {
+            case .unsure: return nil
+            case .absent: break
+            case .found(let member):
+                switch member.kind {
+                case .null: break
+                case .string where !member.valueEscaped: envelope.model = String(decoding: bytes[member.value], as: UTF8.self)
+                default: return nil
+                }
+            }
+            switch object.member("stream", in: bytes) {
+            case .unsure: return nil
+            case .absent: break
+            case .found(let member):
+                switch member.kind {
+                case .null: break
+                case .bool: envelope.stream = bytes[member.value.lowerBound] == UInt8(ascii: "t")
+                default: return nil
+                }
+            }
+            guard let maxTokens = integer("max_tokens", in: object, bytes),
+                let maxCompletionTokens = integer("max_completion_tokens", in: object, bytes)
+            else { return nil }
+            envelope.max_tokens = maxTokens
+            envelope.max_completion_tokens = maxCompletionTokens
+            return envelope
+        }
+
+        /// `.some(nil)` when absent or null, `nil` when not a plain integer of up to 18 digits.
+        private static func integer(_ key: StaticString, in object: StrictJSONObject, _ bytes: UnsafeRawBufferPointer) -> Int?? {
+            switch object.member(key, in: bytes) {
+            case .unsure: return nil
+            case .absent: return .some(nil)
+            case .found(let member):
+                if member.kind == .null { return .some(nil) }
+                guard member.kind == .number else { return nil }
+                var digits = bytes[member.value][...]
+                let negative = digits.first == UInt8(ascii: "-")
+                if negative { digits = digits.dropFirst() }
+                guard !digits.isEmpty, digits.count <= 18 else { return nil }
+                var value = 0
+                for digit in digits {
+                    guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int(digit - UInt8(ascii: "0"))
+                }
+                return .some(negative ? -value : value)
+            }
+        }
     }
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -35,6 +90,7 @@ struct ProxyRoute: Sendable {
     }
 
     static func decodeEnvelope(_ body: ByteBuffer) throws(GatewayError) -> Envelope {
+        if let envelope = body.withUnsafeReadableBytes({ Envelope.read($0) }) { return envelope }
         do {
             return try JSONDecoder().decode(Envelope.self, from: Data(body.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
