@@ -81,7 +81,8 @@ extension ResponseTranslator {
 enum ForwardedHeaders {
     static func select(_ headers: [HTTPHeader]) -> [HTTPHeader] {
         headers.compactMap { header in
-            let name = header.name.lowercased()
+            let name =
+                header.name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? header.name.lowercased() : header.name
             if name == "x-request-id" { return HTTPHeader(name: "x-upstream-request-id", value: header.value) }
             let kept =
                 name.hasPrefix("x-ratelimit-") || name == "retry-after" || name == "retry-after-ms"

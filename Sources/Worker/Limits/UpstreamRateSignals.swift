@@ -9,23 +9,39 @@ struct UpstreamRateSignals {
     var restFor: Double?
 
     init(status: Int, headers: [HTTPHeader]) {
-        func value(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+        // One pass, the first of each name counting (every answer goes through here).
+        var retryAfterMs: String?
+        var retryAfter: String?
+        var spent: [String: String] = [:]
+        for header in headers {
+            switch header.name {
+            case "retry-after-ms": retryAfterMs = retryAfterMs ?? header.value
+            case "retry-after": retryAfter = retryAfter ?? header.value
+            case "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens",
+                "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-requests-reset",
+                "anthropic-ratelimit-tokens-reset":
+                if spent[header.name] == nil { spent[header.name] = header.value }
+            default: continue
+            }
+        }
         var rest: Double?
-        if let milliseconds = value("retry-after-ms").flatMap(Double.init) {
+        if let milliseconds = retryAfterMs.flatMap(Double.init) {
             rest = milliseconds / 1000
-        } else if let retryAfter = value("retry-after") {
+        } else if let retryAfter {
             // An HTTP-date form is rare from LLM APIs; it falls back to the 1-second default below.
             rest = Double(retryAfter)
         }
         // A budget reported as spent rests the key until its reset, even on a successful answer.
-        for kind in ["requests", "tokens"] {
-            if value("x-ratelimit-remaining-\(kind)") == "0", let reset = value("x-ratelimit-reset-\(kind)").flatMap(Self.goDuration) {
-                rest = max(rest ?? 0, reset)
-            }
-            if value("anthropic-ratelimit-\(kind)-remaining") == "0",
-                let reset = value("anthropic-ratelimit-\(kind)-reset").flatMap(Self.rfc3339)
-            {
-                rest = max(rest ?? 0, reset)
+        if !spent.isEmpty {
+            for kind in ["requests", "tokens"] {
+                if spent["x-ratelimit-remaining-\(kind)"] == "0", let reset = spent["x-ratelimit-reset-\(kind)"].flatMap(Self.goDuration) {
+                    rest = max(rest ?? 0, reset)
+                }
+                if spent["anthropic-ratelimit-\(kind)-remaining"] == "0",
+                    let reset = spent["anthropic-ratelimit-\(kind)-reset"].flatMap(Self.rfc3339)
+                {
+                    rest = max(rest ?? 0, reset)
+                }
             }
         }
         if status == 429, rest == nil { rest = 1 }

@@ -85,7 +85,7 @@ final class CurlTransfer: @unchecked Sendable {
         let now = MonotonicClock.seconds()
         if firstByteAt == nil { firstByteAt = now }
         lastActivityAt = now
-        answer.receive(headerLine: String(decoding: bytes, as: UTF8.self))
+        answer.receive(headerLine: bytes)
     }
 
     /// Returns `false` to make libcurl abort the transfer.
