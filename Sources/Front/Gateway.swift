@@ -31,9 +31,10 @@ struct Gateway {
         )
         let counters = RequestCounters()
         let providers = ProviderRouter(supervisor: supervisor)
+        let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
         let dispatcher = RequestDispatcher(
             router: providers, latency: LatencyTracker(),
-            fleet: storage.rates.map { ProviderFleetWindows(shared: $0, health: storage.health) })
+            fleet: storage.rates.map { ProviderFleetWindows(shared: $0, health: storage.health) }, traced: telemetry != nil)
         let metrics = GatewayMetrics()
         let recorder = UsageRecorder(
             config: config, store: storage.usage, spool: storage.spool, health: storage.health, metrics: metrics, logger: logger)
@@ -44,7 +45,6 @@ struct Gateway {
             budgetFailOpen: config.storage.budgetFailOpen)
         let answers = AnswerPath(dispatcher: dispatcher, counters: counters, recorder: recorder, gate: gate)
 
-        let telemetry = try Telemetry.bootstrap(config.telemetry, logger: logger)
         let router = Router(context: GatewayRequestContext.self)
         if telemetry != nil { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: BrowserGuard(door: config.server.door, listenHost: listenHost))

@@ -12,6 +12,9 @@ struct RequestDispatcher: Sendable {
     let latency: LatencyTracker
     /// Providers' own limits counted by the fleet (with a shared database), `nil` for one instance.
     var fleet: ProviderFleetWindows? = nil
+    /// Whether traces are exported: without them an attempt skips its span (a task-local push, an
+    /// attribute table) altogether.
+    var traced = false
 
     /// The first word of an answer that will be relayed to the client.
     struct Dispatched {
@@ -87,11 +90,14 @@ struct RequestDispatcher: Sendable {
         }
     }
 
-    /// One try on one provider, as a child span of the request's (a no-op unless tracing is on).
+    /// One try on one provider, as a child span of the request's when tracing is on.
     private func attempt(
         _ target: ProviderRouter.Target, endpoint: Endpoint, stream: Bool, body: ByteBuffer, tokens: Int, responseModel: String?
     ) async -> Attempt {
-        await withSpan("upstream \(target.provider)", ofKind: .client) { span in
+        guard traced else {
+            return await send(target, endpoint: endpoint, stream: stream, body: body, tokens: tokens, responseModel: responseModel)
+        }
+        return await withSpan("upstream \(target.provider)", ofKind: .client) { span in
             span.attributes["orchestra.provider"] = target.provider
             span.attributes["orchestra.model"] = target.model
             let result = await send(target, endpoint: endpoint, stream: stream, body: body, tokens: tokens, responseModel: responseModel)
