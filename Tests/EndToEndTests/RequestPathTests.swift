@@ -50,6 +50,9 @@ struct RequestPathTests {
             let response = await gateway.chat(chatBody(model: "fake/slow-stream", stream: true))
             #expect(response.status == 200)
             #expect(response.events.last == "[DONE]")
+            // A stream still running when its head is written goes chunked (one that had already
+            // ended goes with its head in one write, with a length).
+            #expect(response.headers["content-length"] == nil)
             // The fake waits 300 ms before each of its 5 words: a buffering gateway would deliver
             // everything in one burst at the end.
             let times = response.arrivals.map(\.time)

@@ -58,6 +58,9 @@ struct AnswerPath: Sendable {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             let relay = StreamRelay(dispatched: dispatched, ledger: ledger, encoding: encoding.stream())
+            if let whole = await relay.whole() {
+                return (Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: whole)), false)
+            }
             let counters = self.counters
             let response = Response(
                 status: .ok, headers: headers,
