@@ -23,51 +23,48 @@ enum ResponseEvent: Sendable {
 /// A single-consumer queue from the worker connection's event loop to one request handler.
 ///
 /// `next()` hands over everything that arrived since the last call, so a handler that fell behind
-/// writes several stream chunks in one go instead of one task switch per chunk.
+/// writes several stream chunks in one go instead of one task switch per chunk. A waiting handler is
+/// woken by the first event and takes what is buffered when it runs: the frames that came in the
+/// same read as a stream's head (often the whole of a short answer) arrive with it.
 final class ResponseEvents: Sendable {
     private struct State {
         var buffered: Deque<ResponseEvent> = []
-        var waiter: CheckedContinuation<[ResponseEvent], Never>?
+        var waiter: CheckedContinuation<Void, Never>?
         var finished = false
+
+        mutating func take() -> [ResponseEvent]? {
+            guard !buffered.isEmpty else { return finished ? [] : nil }
+            defer { buffered.removeAll() }
+            return Array(buffered)
+        }
     }
 
     private let state = Mutex(State())
 
     /// Delivers one event; after a terminal event, later ones are dropped.
     func push(_ event: ResponseEvent) {
-        let waiter: CheckedContinuation<[ResponseEvent], Never>? = state.withLock { state in
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard !state.finished else { return nil }
             if event.isTerminal { state.finished = true }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
             state.buffered.append(event)
-            return nil
+            defer { state.waiter = nil }
+            return state.waiter
         }
-        waiter?.resume(returning: [event])
+        waiter?.resume()
     }
 
     /// Everything buffered, waiting if nothing is; empty once the terminal event was taken.
     func next() async -> [ResponseEvent] {
-        if let ready = state.withLock({ state -> [ResponseEvent]? in
-            guard !state.buffered.isEmpty else { return state.finished ? [] : nil }
-            defer { state.buffered.removeAll() }
-            return Array(state.buffered)
-        }) {
-            return ready
-        }
-        return await withCheckedContinuation { continuation in
-            let ready: [ResponseEvent]? = state.withLock { state in
-                if !state.buffered.isEmpty {
-                    defer { state.buffered.removeAll() }
-                    return Array(state.buffered)
+        while true {
+            if let ready = state.withLock({ $0.take() }) { return ready }
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if !state.buffered.isEmpty || state.finished { return true }
+                    state.waiter = continuation
+                    return false
                 }
-                if state.finished { return [] }
-                state.waiter = continuation
-                return nil
+                if ready { continuation.resume() }
             }
-            if let ready { continuation.resume(returning: ready) }
         }
     }
 }
