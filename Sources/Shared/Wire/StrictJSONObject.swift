@@ -295,3 +295,18 @@ public struct StrictJSONObject {
         }
     }
 }
+
+/// Decodes when the bytes are a JSON object, whatever its members: `JSONDecoder`'s word on what
+/// `StrictJSONObject` refuses, and what the fuzz target and tests hold it to.
+public struct AnyJSONObject: Decodable {
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyKey.self)
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -129,18 +129,7 @@ struct OpenAIPassthrough: ResponseTranslator {
 }
 
 /// Checks that bytes are one well-formed JSON object without building a value tree from them.
-struct JSONObjectProbe: Decodable {
-    init(from decoder: any Decoder) throws {
-        _ = try decoder.container(keyedBy: AnyKey.self)
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
+enum JSONObjectProbe {
     static func looksLikeObject(_ bytes: [UInt8]) -> Bool {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         guard let first = bytes.first(where: { !isSpace($0) }), let last = bytes.last(where: { !isSpace($0) }) else { return false }
@@ -151,7 +140,7 @@ struct JSONObjectProbe: Decodable {
         // The strict check is far cheaper; where it says no, the decoder has the last word.
         if bytes.withUnsafeBytes({ StrictJSONObject($0) != nil }) { return }
         do {
-            _ = try JSONDecoder().decode(JSONObjectProbe.self, from: Data(bytes))
+            _ = try JSONDecoder().decode(AnyJSONObject.self, from: Data(bytes))
         } catch {
             throw .upstreamInvalid(provider, detail: "it is not valid JSON")
         }
