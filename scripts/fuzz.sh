@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with libFuzzer (Swift's -sanitize=fuzzer) for a bounded time:
-# the frame codec, the SSE parser, the JSON field rewriter and usage reader, request preparation and
+# the frame codec, the SSE parser, the JSON field rewriter and usage reader, the strict JSON object check
+# and the request envelope (against JSONDecoder), request preparation and
 # answer translation for every dialect, and the front's Anthropic Messages and Responses decoding and encoding. Seeds: Tests/Fuzz/<target>/. A crash leaves its input in
 # .build/fuzz-crashes/<target>/ and fails the run: copy it into Tests/Fuzz/<target>/ with the fix, and the
 # plain build of orchestra-fuzz (run by scripts/test.sh) replays it forever after.
