@@ -63,14 +63,16 @@ final class UsageRecorder: Service, Sendable {
         )
         metrics.recorded(record)
         stats.record(provider: provider, latency: record.latency, timeToFirstByte: record.timeToFirstByte, status: status)
+        // Plain strings: interpolating an Int into a metadata value goes through the unconstrained
+        // generic path (dynamic casts for every value), once per request.
         logger.info(
             "request",
             metadata: [
-                "request_id": "\(requestID)", "client": "\(client)", "model": "\(provider)/\(model)", "route": "\(route ?? "-")",
-                "status": "\(status)",
-                "prompt_tokens": "\(usage.promptTokens)", "completion_tokens": "\(usage.completionTokens)",
-                "cost_usd": "\(record.cost.map { String($0) } ?? "unknown")",
-                "latency_ms": "\(Int(record.latency * 1000))", "attempts": "\(attempts)",
+                "request_id": .string(requestID), "client": .string(client), "model": .string(provider + "/" + model),
+                "route": .string(route ?? "-"), "status": .string(String(status)),
+                "prompt_tokens": .string(String(usage.promptTokens)), "completion_tokens": .string(String(usage.completionTokens)),
+                "cost_usd": .string(record.cost.map { String($0) } ?? "unknown"),
+                "latency_ms": .string(String(Int(record.latency * 1000))), "attempts": .string(String(attempts)),
             ])
         buffer.withLock {
             $0.records.append(record)
