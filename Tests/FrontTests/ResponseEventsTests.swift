@@ -33,8 +33,7 @@ struct ResponseEventsTests {
     func wokenWithTheRest() async {
         let events = ResponseEvents()
         let taken = Task { await events.next() }
-        // Give the task time to start waiting; if it has not, it takes the same batch without waiting.
-        for _ in 0..<100 { await Task.yield() }
+        while !events.hasWaiter { await Task.yield() }
         events.push(.head(ResponseHead(status: 200, streaming: true, headers: [])))
         events.push(.chunk(ByteBuffer(string: "data: {}\n\n")))
         events.push(.end)

@@ -41,6 +41,9 @@ final class ResponseEvents: Sendable {
 
     private let state = Mutex(State())
 
+    /// Whether a handler is waiting for the next event (for tests: the moment to push).
+    var hasWaiter: Bool { state.withLock { $0.waiter != nil } }
+
     /// Delivers one event; after a terminal event, later ones are dropped.
     func push(_ event: ResponseEvent) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in

@@ -81,32 +81,9 @@ public struct StrictJSONObject {
 
         mutating func topLevelObject() -> [Member]? {
             skipWhitespace()
-            guard consume(UInt8(ascii: "{")) else { return nil }
-            var members: [Member] = []
-            skipWhitespace()
-            if !consume(UInt8(ascii: "}")) {
-                depth = 1
-                while true {
-                    skipWhitespace()
-                    sawEscape = false
-                    guard let key = string() else { return nil }
-                    let keyEscaped = sawEscape
-                    skipWhitespace()
-                    guard consume(UInt8(ascii: ":")) else { return nil }
-                    skipWhitespace()
-                    sawEscape = false
-                    let start = index
-                    guard let kind = value() else { return nil }
-                    var range = start..<index
-                    if kind == .string { range = (start + 1)..<(index - 1) }
-                    members.append(
-                        Member(key: key, value: range, kind: kind, keyEscaped: keyEscaped, valueEscaped: kind == .string && sawEscape))
-                    skipWhitespace()
-                    if consume(UInt8(ascii: ",")) { continue }
-                    guard consume(UInt8(ascii: "}")) else { return nil }
-                    break
-                }
-            }
+            guard peek == UInt8(ascii: "{") else { return nil }
+            var members: [Member]? = []
+            guard object(collecting: &members) else { return nil }
             skipWhitespace()
             return index == bytes.count ? members : nil
         }
@@ -115,7 +92,9 @@ public struct StrictJSONObject {
             guard let first = peek else { return nil }
             switch first {
             case UInt8(ascii: "\""): return string() == nil ? nil : .string
-            case UInt8(ascii: "{"): return object() ? .object : nil
+            case UInt8(ascii: "{"):
+                var nested: [Member]? = nil
+                return object(collecting: &nested) ? .object : nil
             case UInt8(ascii: "["): return array() ? .array : nil
             case UInt8(ascii: "t"): return literal("true") ? .bool : nil
             case UInt8(ascii: "f"): return literal("false") ? .bool : nil
@@ -132,7 +111,9 @@ public struct StrictJSONObject {
             return true
         }
 
-        mutating func object() -> Bool {
+        /// An object at its opening brace; its members are listed in `members` unless that is `nil`
+        /// (only the top level's are).
+        mutating func object(collecting members: inout [Member]?) -> Bool {
             depth += 1
             guard depth <= StrictJSONObject.maxDepth else { return false }
             index += 1
@@ -140,11 +121,20 @@ public struct StrictJSONObject {
             if !consume(UInt8(ascii: "}")) {
                 while true {
                     skipWhitespace()
-                    guard string() != nil else { return false }
+                    sawEscape = false
+                    guard let key = string() else { return false }
+                    let keyEscaped = sawEscape
                     skipWhitespace()
                     guard consume(UInt8(ascii: ":")) else { return false }
                     skipWhitespace()
-                    guard value() != nil else { return false }
+                    sawEscape = false
+                    let start = index
+                    guard let kind = value() else { return false }
+                    if members != nil {
+                        let range = kind == .string ? (start + 1)..<(index - 1) : start..<index
+                        members?.append(
+                            Member(key: key, value: range, kind: kind, keyEscaped: keyEscaped, valueEscaped: kind == .string && sawEscape))
+                    }
                     skipWhitespace()
                     if consume(UInt8(ascii: ",")) { continue }
                     guard consume(UInt8(ascii: "}")) else { return false }

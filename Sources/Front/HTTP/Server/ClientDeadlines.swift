@@ -33,9 +33,7 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-        deadline = LazyDeadline()
+        stop()
         self.context = nil
     }
 
@@ -45,9 +43,7 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-        deadline = LazyDeadline()
+        stop()
         context.fireChannelInactive()
     }
 
@@ -74,6 +70,13 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
         case .after(let seconds): due = MonotonicClock.seconds() + seconds
         }
         if case .schedule(let time) = deadline.set(due) { setTimer(at: time) }
+    }
+
+    /// No deadline runs any more, and no timer is left.
+    private func stop() {
+        timer?.cancel()
+        timer = nil
+        deadline = LazyDeadline()
     }
 
     private func setTimer(at time: Double) {
