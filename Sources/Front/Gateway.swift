@@ -105,7 +105,8 @@ struct Gateway {
         logger.info("open-file limit \(fileLimit): up to \(connectionCap) client connections")
         let http = GatewayHTTPServer(
             listener: listener, responder: router.buildResponder(), door: config.server.door, connectionCap: connectionCap,
-            metrics: FrontDoorMetrics(registry: metrics.registry), logger: logger, onServerRunning: onServerRunning)
+            metrics: FrontDoorMetrics(registry: metrics.registry), logger: logger,
+            bodyLimit: max(config.server.maxBodyBytes, AdminRoutes.maxBodyBytes), onServerRunning: onServerRunning)
         let lifecycle = GatewayLifecycle(
             supervisor: supervisor, notifier: notifier, configPath: configPath, listening: listening, logger: logger
         )

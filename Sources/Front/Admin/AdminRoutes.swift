@@ -15,6 +15,9 @@ struct AdminRoutes: Sendable {
         var data: [Item]
     }
 
+    /// The largest body an admin request may have (64 KiB).
+    static let maxBodyBytes = 65_536
+
     private static let keyFields: Set = ["name", "team_id", "expires_at", "disabled", "limits", "metadata"]
     private static let teamFields: Set = ["name", "disabled", "limits", "metadata"]
 
@@ -163,7 +166,7 @@ struct AdminRoutes: Sendable {
 
     /// The request's JSON object (at most 64 KiB).
     private static func body(_ request: Request) async throws -> [String: JSONValue] {
-        let buffer = try await request.body.collect(upTo: 65_536)
+        let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), let object = value.objectValue
         else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: .invalidJSON)

@@ -29,7 +29,7 @@ struct BrowserGuard: RouterMiddleware {
                     message: "This gateway does not serve the host '\(authority ?? "")'. [server] allowed_hosts lists the names it serves."),
                 path: request.uri.path)
         }
-        if let corsOrigins, let origin = request.headers[.origin], !Self.admits(origin: origin, authority: authority, corsOrigins) {
+        if let corsOrigins, let origin = request.headers.value(.origin), !Self.admits(origin: origin, authority: authority, corsOrigins) {
             return Self.refusal(
                 GatewayError(.originNotAllowed, message: "The origin '\(origin)' may not call this gateway ([server] cors_origins)."),
                 path: request.uri.path)
@@ -38,7 +38,7 @@ struct BrowserGuard: RouterMiddleware {
         case .post, .put, .patch:
             let path = request.uri.path
             if path.hasPrefix("/v1/") || RequestMediaType.hasBody(request.headers),
-                !RequestMediaType.isJSON(request.headers[.contentType])
+                !RequestMediaType.isJSON(request.headers.value(.contentType))
             {
                 return Self.refusal(
                     GatewayError(

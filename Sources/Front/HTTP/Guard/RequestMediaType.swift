@@ -25,8 +25,8 @@ enum RequestMediaType {
 
     /// Whether the request carries a body (a length above zero, or chunks).
     static func hasBody(_ headers: HTTPFields) -> Bool {
-        if headers[.transferEncoding] != nil { return true }
-        guard let length = headers[.contentLength] else { return false }
+        if headers.value(.transferEncoding) != nil { return true }
+        guard let length = headers.value(.contentLength) else { return false }
         return length != "0"
     }
 }

@@ -1,12 +1,11 @@
 import Logging
 import NIOCore
-import NIOHTTPTypes
 import Shared
 
 /// Closes a client connection that takes too long to send its request head or body, or sits idle too
 /// long between requests, so slow or idle clients cannot hold the gateway's sockets. It sits first in
-/// the connection's pipeline to see the first byte of each request; `RequestProgress`, after the HTTP
-/// decoder, tells it when a head or a whole request has been read and when an answer is written.
+/// the connection's pipeline to see the first byte of each request; `HTTPConnectionHandler`, after the
+/// HTTP decoder, tells it when a head or a whole request has been read and when an answer is written.
 ///
 /// It also delays the "stop" a shutting-down gateway sends each connection by `drainGrace`, so a
 /// request already sent on an idle keep-alive connection is read and answered, not reset.
@@ -98,34 +97,5 @@ final class ClientDeadlines: ChannelInboundHandler, RemovableChannelHandler {
                 context.close(promise: nil)
             }
         }
-    }
-}
-
-/// Reports a connection's request heads, whole requests and written answers to its `ClientDeadlines`,
-/// from after the HTTP decoder where those boundaries are known.
-final class RequestProgress: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
-
-    private var deadlines: ClientDeadlines?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        deadlines = try? context.pipeline.syncOperations.handler(type: ClientDeadlines.self)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: deadlines?.headRead()
-        case .end: deadlines?.requestRead()
-        case .body: break
-        }
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { deadlines?.answerWritten() }
-        context.write(data, promise: promise)
     }
 }

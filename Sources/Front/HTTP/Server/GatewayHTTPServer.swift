@@ -3,13 +3,16 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOExtras
+import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
-/// The gateway's HTTP/1 server: Hummingbird's HTTP channel and router on a NIO listener the gateway
-/// builds itself, so the front door is guarded on every connection: the connection cap on the
-/// listener (`ConnectionCap`), header, body and idle deadlines on each connection (`ClientDeadlines`),
-/// and a graceful stop that refuses new connections first, then answers every request already sent.
+/// The gateway's HTTP/1 server: Hummingbird's router behind NIO's HTTP/1 pipeline, each request
+/// served from the pipeline (`HTTPConnectionHandler`), and the front door guarded on every connection:
+/// the connection cap on the listener (`ConnectionCap`), header, body and idle deadlines on each
+/// connection (`ClientDeadlines`), and a graceful stop that refuses new connections first, then answers
+/// every request already sent.
 /// It binds `[server] listen`, or serves a listening socket handed over by systemd (socket activation).
 struct GatewayHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == GatewayRequestContext {
     /// Where connections come from.
@@ -25,28 +28,21 @@ struct GatewayHTTPServer<Responder: HTTPResponder>: Service where Responder.Cont
     let connectionCap: Int
     let metrics: FrontDoorMetrics
     let logger: Logger
+    /// The largest request body any route reads (`[server] max_body_bytes`, the admin API's limit):
+    /// gathering stops one byte past it, enough for the route to refuse the body.
+    let bodyLimit: Int
     let onServerRunning: @Sendable (any Channel) async -> Void
 
     func run() async throws {
-        let responder = self.responder
-        let logger = self.logger
-        let dates = HTTPDateCache()
-        let http1 = HTTP1Channel(
-            responder: { request, responseWriter, channel in
-                let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
-                var response: Response
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch {
-                    response = Response(status: .internalServerError)
-                }
-                response.headers[.server] = "orchestra"
-                response.headers[.date] = dates.now()
-                try await responseWriter.write(response: response.head, body: response.body)
-            }, configuration: .init(additionalChannelHandlers: [RequestProgress()]))
+        let serving = RequestServing(responder: responder, dates: HTTPDateCache(), logger: logger)
+        let bodyLimit = self.bodyLimit
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
-        let (door, cap, metrics) = (self.door, connectionCap, self.metrics)
+        let (door, cap, metrics, logger) = (self.door, connectionCap, self.metrics, self.logger)
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = 80 * 1024
+        decoderLimits.maxHeaderListSize = 80 * 1024
+        decoderLimits.maxHeaderFieldCount = 1000
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -59,36 +55,55 @@ struct GatewayHTTPServer<Responder: HTTPResponder>: Service where Responder.Cont
             }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let setup: @Sendable (any Channel) -> EventLoopFuture<HTTP1Channel.Value> = { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(
-                    ClientDeadlines(door: door, metrics: metrics, logger: logger), position: .first)
-            }.flatMap { http1.setup(channel: channel, logger: logger) }
-        }
-        let server: NIOAsyncChannel<HTTP1Channel.Value, Never>
-        switch listener {
-        case .address(let host, let port):
-            server = try await bootstrap.bind(host: host, port: port, serverBackPressureStrategy: nil, childChannelInitializer: setup)
-        case .socket(let socket):
-            server = try await bootstrap.bind(socket, serverBackPressureStrategy: nil, childChannelInitializer: setup)
-        }
-        await onServerRunning(server.channel)
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { connections in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        connections.addTask { await http1.handle(value: connection, logger: logger) }
-                    }
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handlers = channel.pipeline.syncOperations
+                    let deadlines = ClientDeadlines(door: door, metrics: metrics, logger: logger)
+                    try handlers.addHandler(deadlines)
+                    try handlers.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false,
+                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    try handlers.addHandler(HTTPConnectionHandler(serving: serving, bodyLimit: bodyLimit, deadlines: deadlines))
                 }
             }
-        } onGracefulShutdown: {
-            // Stop accepting at once (new connections are closed when accepted); close the listener a
-            // moment later, once every connection accepted before has reached the loop above (one dropped
-            // half set up would trap in NIO); then each connection closes once the requests it has been
-            // sent are answered.
-            let listener = server.channel
-            listener.pipeline.fireUserInboundEventTriggered(ConnectionCap.StopAccepting())
-            listener.eventLoop.scheduleTask(in: .milliseconds(500)) { quiescing.initiateShutdown(promise: nil) }
+        let server: any Channel
+        switch listener {
+        case .address(let host, let port):
+            server = try await bootstrap.bind(host: host, port: port).get()
+        case .socket(let socket):
+            server = try await bootstrap.withBoundSocket(socket).get()
+        }
+        await onServerRunning(server)
+        // Stop accepting at once (new connections are closed when accepted), then close the listener;
+        // each connection closes once the requests it has been sent are answered, and the server has
+        // stopped when the last one has closed.
+        let stopped = server.eventLoop.makePromise(of: Void.self)
+        let stopping = FirstCall()
+        let stop: @Sendable () -> Void = {
+            guard stopping.isFirst() else { return }
+            server.pipeline.fireUserInboundEventTriggered(ConnectionCap.StopAccepting())
+            quiescing.initiateShutdown(promise: stopped)
+        }
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await stopped.futureResult.get()
+            } onGracefulShutdown: {
+                stop()
+            }
+        } onCancel: {
+            stop()
+        }
+    }
+}
+
+/// Tells the first of several calls (a graceful stop, then a cancellation) from the rest.
+private final class FirstCall: Sendable {
+    private let called = Mutex(false)
+
+    func isFirst() -> Bool {
+        called.withLock { called in
+            defer { called = true }
+            return !called
         }
     }
 }
