@@ -50,8 +50,7 @@ public enum UsageExtractor {
     /// The counts in a usage object, read by key: no generic decoding, which showed up in profiles of
     /// the worker since every answer is read for it.
     private static func usage(object: [UInt8]) -> Usage? {
-        func count(_ key: String) -> Int? {
-            let pattern = Array("\"\(key)\"".utf8)
+        func count(_ pattern: [UInt8]) -> Int? {
             guard var index = ByteSearch.first(pattern, in: object).map({ $0 + pattern.count }) else { return nil }
             while index < object.count, object[index] == UInt8(ascii: " ") || object[index] == UInt8(ascii: ":") { index += 1 }
             var value = 0
@@ -67,9 +66,18 @@ public enum UsageExtractor {
             }
             return digits > 0 ? value : nil
         }
-        guard let prompt = count("prompt_tokens"), let completion = count("completion_tokens") else { return nil }
+        guard let prompt = count(Keys.prompt), let completion = count(Keys.completion) else { return nil }
         return Usage(
-            prompt_tokens: prompt, completion_tokens: completion, cachedTokens: count("cached_tokens"),
-            reasoningTokens: count("reasoning_tokens"))
+            prompt_tokens: prompt, completion_tokens: completion, cachedTokens: count(Keys.cached),
+            reasoningTokens: count(Keys.reasoning))
+    }
+
+    /// The counts' keys, quoted, made once: building each one per answer (an interpolated string, then
+    /// an array) cost more than the search.
+    private enum Keys {
+        static let prompt = Array(#""prompt_tokens""#.utf8)
+        static let completion = Array(#""completion_tokens""#.utf8)
+        static let cached = Array(#""cached_tokens""#.utf8)
+        static let reasoning = Array(#""reasoning_tokens""#.utf8)
     }
 }
