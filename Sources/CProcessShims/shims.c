@@ -2,6 +2,7 @@
 #include "CProcessShims.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -79,6 +80,31 @@ void orchestra_return_large_buffers(int threshold) {
 
 void orchestra_return_free_heap(void) {
     malloc_trim(0);
+}
+
+int orchestra_release_code_pages(void) {
+    char exe[4096];
+    ssize_t length = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (length <= 0) return -1;
+    exe[length] = 0;
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (maps == NULL) return -1;
+    char line[4096 + 128];
+    int released = 0;
+    while (fgets(line, sizeof line, maps) != NULL) {
+        unsigned long start, end;
+        char permissions[5];
+        int path = 0;
+        if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &start, &end, permissions, &path) < 3 || path == 0) continue;
+        char *name = line + path;
+        name[strcspn(name, "\n")] = 0;
+        /* Only the executable's code: never written, so always the file's bytes. Its read-only data is left
+           alone: part of it (RELRO) was written by the loader before being made read-only. */
+        if (strcmp(permissions, "r-xp") != 0 || strcmp(name, exe) != 0) continue;
+        if (madvise((void *)start, end - start, MADV_DONTNEED) == 0) released += 1;
+    }
+    fclose(maps);
+    return released;
 }
 
 // Declared by the Swift runtime (include/swift/Runtime/Concurrency.h) as

@@ -73,8 +73,10 @@ final class GatewayLifecycle: Service, Sendable {
         notifier.notify("READY=1\nSTATUS=\(status)")
         logger.notice("ready: \(status)")
         // What start-up freed (the parsed configuration and catalog, the workers' spawning) goes back to the
-        // kernel rather than staying resident for the life of an idle gateway.
+        // kernel rather than staying resident for the life of an idle gateway, and so does the code only
+        // start-up ran (configuration, migrations, spawning).
         orchestra_return_free_heap()
+        _ = orchestra_release_code_pages()
     }
 
     private func reportStatus() async {

@@ -115,7 +115,8 @@ final class FrameDispatcher {
                     pid: getpid(), keyPresent: key.value != nil || config.key == .none, keyProblem: key.problem,
                     keyFingerprint: KeyFingerprint.of(key.keys))))
         // What configuring freed (the configuration's JSON, the key files' reads) goes back to the kernel:
-        // ten idle workers would keep it resident ten times.
+        // ten idle workers would keep it resident ten times. So does the code only start-up ran.
         orchestra_return_free_heap()
+        _ = orchestra_release_code_pages()
     }
 }
