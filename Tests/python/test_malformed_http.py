@@ -25,9 +25,13 @@ def gateway_with_log():
     process.wait(timeout=15)
 
 
-def exchange(url, raw):
+def connect(url):
     host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def exchange(url, raw):
+    with connect(url) as connection:
         connection.sendall(raw)
         answer = b""
         while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
@@ -59,15 +63,10 @@ def read_until_closed(connection):
         answer += piece
 
 
-def chat_request(extra_headers=b""):
+def chat_request():
     body = b'{"model":"demo/echo","max_tokens":8,"messages":[{"role":"user","content":"hello"}]}'
-    return (b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra_headers
+    return (b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-
-
-def connect(url):
-    host, port = url.removeprefix("http://").split(":")
-    return socket.create_connection((host, int(port)), timeout=10)
 
 
 def test_pipelined_requests_are_answered_in_order_and_connection_close_closes_after_the_last(gateway_with_log):

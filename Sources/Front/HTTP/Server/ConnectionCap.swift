@@ -13,7 +13,7 @@ final class ConnectionCap: ChannelInboundHandler {
     typealias InboundOut = any Channel
 
     /// Sent down the listener's pipeline when the gateway stops: from then on every new connection is
-    /// closed when accepted, never handed on, so none is half set up when the listener closes.
+    /// closed when accepted, never handed on: a stopping gateway answers what it was sent, nothing new.
     struct StopAccepting: Sendable {}
 
     private var stopping = false

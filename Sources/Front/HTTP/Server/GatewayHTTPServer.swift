@@ -39,9 +39,8 @@ struct GatewayHTTPServer<Responder: HTTPResponder>: Service where Responder.Cont
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let (door, cap, metrics, logger) = (self.door, connectionCap, self.metrics, self.logger)
+        // NIO's limits (80 KiB a field and for them all) with Hummingbird's cap on how many fields.
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderFieldSize = 80 * 1024
-        decoderLimits.maxHeaderListSize = 80 * 1024
         decoderLimits.maxHeaderFieldCount = 1000
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)

@@ -31,7 +31,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var discarding = false
     /// A request was handed to the router and its answer has not ended yet.
     private var answering = false
-    /// Close once the answer in progress has ended (the client asked, half-closed, or the server stops).
+    /// Close once the answer in progress has ended (the client asked, half-closed, or sent a body the
+    /// decoder could not read).
     private var closeWhenAnswered = false
 
     init(serving: RequestServing, bodyLimit: Int, deadlines: ClientDeadlines) {
@@ -100,16 +101,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    /// A client that half-closes is answered first, then the connection closes. (A stopping server's
+    /// quiesce event never gets here: NIO's pipelining handler acts on it and keeps it.)
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case ChannelEvent.inputClosed, is ChannelShouldQuiesceEvent:
-            if answering || head != nil {
-                closeWhenAnswered = true
-            } else {
-                context.close(promise: nil)
-            }
-        default:
-            context.fireUserInboundEventTriggered(event)
+        guard case ChannelEvent.inputClosed = event else { return context.fireUserInboundEventTriggered(event) }
+        if answering || head != nil {
+            closeWhenAnswered = true
+        } else {
+            context.close(promise: nil)
         }
     }
 
